@@ -1,0 +1,95 @@
+import Foundation
+
+/// The platforms a channel can push to.
+public enum Platform: String, Sendable, CaseIterable, Codable {
+    case wecom, dingtalk, feishu, slack, json, log
+}
+
+/// One configured push target: a group robot webhook and what it subscribes to.
+public struct ChannelConfig: Sendable, Equatable {
+    public var name: String
+    public var platform: Platform
+    public var url: String
+    public var secret: String?
+    public var format: String
+    /// "市级", county names, or "*" for all.
+    public var regions: [String]
+    public var kinds: [EntryKind]
+    public var topics: [String]
+    public var enabled: Bool
+
+    public init(name: String, platform: Platform, url: String = "", secret: String? = nil, format: String = "text",
+                regions: [String] = ["*"], kinds: [EntryKind] = [], topics: [String] = [], enabled: Bool = true) {
+        self.name = name
+        self.platform = platform
+        self.url = url
+        self.secret = secret
+        self.format = format
+        self.regions = regions
+        self.kinds = kinds
+        self.topics = topics
+        self.enabled = enabled
+    }
+}
+
+/// The whole configuration file, validated.
+public struct TepaiConfig: Sendable {
+    public static let defaultCounties = [
+        "路南区", "路北区", "古冶区", "开平区", "丰南区", "丰润区", "曹妃甸区",
+        "滦州市", "滦南县", "乐亭县", "迁西县", "玉田县", "遵化市", "迁安市",
+    ]
+
+    public var timezone: TimeZone
+    public var database: String
+    public var serverHost: String
+    public var serverPort: Int
+    /// Empty means the admin API is switched off.
+    public var adminToken: String
+    public var contact: String
+    public var counties: [String]
+    public var lexiconPath: String
+    public var templatesPath: String
+    public var templateOverridesPath: String?
+    public var strictImport: Bool
+    public var seedPaths: [String]
+    public var channels: [ChannelConfig]
+    /// Queries a client may send per minute to the public query API (0 = no limit).
+    public var queryRateLimitPerMinute: Int
+
+    public init() {
+        timezone = TimeZone(identifier: "Asia/Shanghai") ?? TimeZone(secondsFromGMT: 8 * 3600) ?? .gmt
+        database = "data/tepai.sqlite"
+        serverHost = "127.0.0.1"
+        serverPort = 8080
+        adminToken = ""
+        contact = "市科技局"
+        counties = Self.defaultCounties
+        lexiconPath = "config/lexicon.yaml"
+        templatesPath = "Templates"
+        templateOverridesPath = nil
+        strictImport = false
+        seedPaths = []
+        channels = [ChannelConfig(name: "local-log", platform: .log, format: "text")]
+        queryRateLimitPerMinute = 120
+    }
+
+    /// Every region name an entry may carry: 市级 and the counties.
+    public var knownRegions: Set<String> { Set(counties + [Region.city]) }
+
+    public var regionCatalog: RegionCatalog { RegionCatalog(counties: counties) }
+}
+
+/// Why a configuration was refused; the message names the key and what to do.
+public struct ConfigError: Error, Sendable, CustomStringConvertible {
+    public var key: String
+    public var reason: String
+    public var source: String
+
+    public init(source: String, key: String, reason: String) {
+        self.source = source
+        self.key = key
+        self.reason = reason
+    }
+
+    public var description: String { "\(source): \(key.isEmpty ? "" : "key \"\(key)\": ")\(reason)" }
+}

@@ -1,0 +1,199 @@
+import Foundation
+
+/// Reads `config/tepai.yaml`: substitutes `${NAME}` from the environment, refuses unknown keys, and checks
+/// every value, naming the key and the fix.
+public struct ConfigLoader: Sendable {
+    public let environment: [String: String]
+
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.environment = environment
+    }
+
+    static let topKeys: Set<String> = [
+        "timezone", "database", "server", "admin_token", "admin_token_file", "contact", "counties", "lexicon",
+        "templates", "template_overrides", "strict_import", "seeds", "channels", "query_rate_limit_per_minute",
+    ]
+    static let channelKeys: Set<String> = [
+        "name", "platform", "url", "secret", "format", "regions", "kinds", "topics", "enabled",
+    ]
+    static let formats: [Platform: [String]] = [
+        .wecom: ["text", "markdown", "news"], .dingtalk: ["text", "markdown", "actioncard"],
+        .feishu: ["text", "post", "card"], .slack: ["text", "markdown"], .json: ["text", "markdown"],
+        .log: ["text", "markdown"],
+    ]
+
+    /// Loads a file; a missing file at the default path gives the built-in defaults.
+    public func load(path: String, mustExist: Bool) throws(ConfigError) -> TepaiConfig {
+        guard FileManager.default.fileExists(atPath: path) else {
+            if mustExist { throw ConfigError(source: path, key: "", reason: "file not found; pass --config with the path of tepai.yaml") }
+            return TepaiConfig()
+        }
+        guard let data = FileManager.default.contents(atPath: path), let text = String(data: data, encoding: .utf8) else {
+            throw ConfigError(source: path, key: "", reason: "cannot read the file as UTF-8 text")
+        }
+        return try parse(text, source: path)
+    }
+
+    public func parse(_ text: String, source: String) throws(ConfigError) -> TepaiConfig {
+        let root: RawValue
+        do { root = try RawValue.parseYAML(text) } catch {
+            throw ConfigError(source: source, key: "", reason: "not valid YAML (\(error))")
+        }
+        if root.isNull { return TepaiConfig() }
+        guard let top = root.objectValue else { throw ConfigError(source: source, key: "", reason: "expected key: value pairs at the top level") }
+        let r = ValueReader(source: source, environment: environment)
+        try r.rejectUnknown(top, allowed: Self.topKeys, path: "")
+
+        var c = TepaiConfig()
+        if let tz = try r.text(top["timezone"], "timezone") {
+            guard let zone = TimeZone(identifier: tz) else {
+                throw ConfigError(source: source, key: "timezone", reason: "\"\(tz)\" is not a time zone name (for example Asia/Shanghai)")
+            }
+            c.timezone = zone
+        }
+        if let db = try r.text(top["database"], "database"), !db.isEmpty { c.database = db }
+        if let server = top["server"], !server.isNull {
+            guard let s = server.objectValue else { throw ConfigError(source: source, key: "server", reason: "expected {host, port}") }
+            try r.rejectUnknown(s, allowed: ["host", "port"], path: "server.")
+            if let host = try r.text(s["host"], "server.host") { c.serverHost = host }
+            if let port = try r.int(s["port"], "server.port") {
+                guard (0...65535).contains(port) else { throw ConfigError(source: source, key: "server.port", reason: "must be 0–65535") }
+                c.serverPort = port
+            }
+        }
+        c.adminToken = try r.text(top["admin_token"], "admin_token") ?? ""
+        if let file = try r.text(top["admin_token_file"], "admin_token_file"), !file.isEmpty {
+            guard let token = try? String(contentsOfFile: file, encoding: .utf8) else {
+                throw ConfigError(source: source, key: "admin_token_file", reason: "cannot read \(file)")
+            }
+            c.adminToken = token.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        if let contact = try r.text(top["contact"], "contact"), !contact.isEmpty { c.contact = contact }
+        if let counties = try r.textList(top["counties"], "counties") { c.counties = counties }
+        if let lexicon = try r.text(top["lexicon"], "lexicon") { c.lexiconPath = lexicon }
+        if let templates = try r.text(top["templates"], "templates") { c.templatesPath = templates }
+        c.templateOverridesPath = try r.text(top["template_overrides"], "template_overrides")
+        if let strict = try r.bool(top["strict_import"], "strict_import") { c.strictImport = strict }
+        if let seeds = try r.textList(top["seeds"], "seeds") { c.seedPaths = seeds }
+        if let limit = try r.int(top["query_rate_limit_per_minute"], "query_rate_limit_per_minute") { c.queryRateLimitPerMinute = max(0, limit) }
+        if let channels = top["channels"], !channels.isNull {
+            guard case .array(let items) = channels else { throw ConfigError(source: source, key: "channels", reason: "expected a list of channels") }
+            c.channels = try items.enumerated().map { (i, item) throws(ConfigError) in try channel(item, index: i, reader: r, known: c.knownRegions) }
+            var names = Set<String>()
+            for ch in c.channels where !names.insert(ch.name).inserted {
+                throw ConfigError(source: source, key: "channels", reason: "two channels are named \"\(ch.name)\"; names must be unique")
+            }
+        }
+        return c
+    }
+
+    func channel(_ raw: RawValue, index: Int, reader r: ValueReader, known: Set<String>) throws(ConfigError) -> ChannelConfig {
+        let path = "channels[\(index)]"
+        guard let o = raw.objectValue else { throw ConfigError(source: r.source, key: path, reason: "expected name, platform, url …") }
+        try r.rejectUnknown(o, allowed: Self.channelKeys, path: path + ".")
+        guard let name = try r.text(o["name"], path + ".name"), !name.isEmpty else {
+            throw ConfigError(source: r.source, key: path + ".name", reason: "every channel needs a name")
+        }
+        let at = "channels[\(name)]"
+        guard let platformText = try r.text(o["platform"], at + ".platform"), let platform = Platform(rawValue: platformText) else {
+            throw ConfigError(source: r.source, key: at + ".platform", reason: "must be one of \(Platform.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let url = try r.text(o["url"], at + ".url") ?? ""
+        if platform != .log {
+            guard url.hasPrefix("https://") || url.hasPrefix("http://") else {
+                throw ConfigError(source: r.source, key: at + ".url", reason: url.isEmpty
+                    ? "is empty; set the full webhook URL (is its environment variable set?)"
+                    : "must be a full http(s) webhook URL")
+            }
+        }
+        let secret = try r.text(o["secret"], at + ".secret").flatMap { $0.isEmpty ? nil : $0 }
+        let format = (try r.text(o["format"], at + ".format") ?? "text").lowercased()
+        let allowed = Self.formats[platform] ?? ["text"]
+        guard allowed.contains(format) else {
+            throw ConfigError(source: r.source, key: at + ".format", reason: "\(platform.rawValue) takes \(allowed.joined(separator: ", ")), not \"\(format)\"")
+        }
+        let regions = try r.textList(o["regions"], at + ".regions") ?? ["*"]
+        for region in regions where region != "*" && !known.contains(region) {
+            throw ConfigError(source: r.source, key: at + ".regions", reason: "unknown region \"\(region)\"; use 市级, a county from \"counties\", or *")
+        }
+        var kinds: [EntryKind] = []
+        for k in try r.textList(o["kinds"], at + ".kinds") ?? [] {
+            guard let kind = EntryKind(rawValue: k) else {
+                throw ConfigError(source: r.source, key: at + ".kinds", reason: "\"\(k)\" is not one of \(EntryKind.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            kinds.append(kind)
+        }
+        return ChannelConfig(
+            name: name, platform: platform, url: url, secret: secret, format: format, regions: regions, kinds: kinds,
+            topics: try r.textList(o["topics"], at + ".topics") ?? [], enabled: try r.bool(o["enabled"], at + ".enabled") ?? true)
+    }
+}
+
+/// Typed reads of configuration values with `${NAME}` substitution.
+struct ValueReader {
+    let source: String
+    let environment: [String: String]
+
+    func rejectUnknown(_ o: [String: RawValue], allowed: Set<String>, path: String) throws(ConfigError) {
+        for key in o.keys.sorted() where !allowed.contains(key) {
+            throw ConfigError(source: source, key: path + key, reason: "unknown key; known keys here: \(allowed.sorted().joined(separator: ", "))")
+        }
+    }
+
+    func text(_ v: RawValue?, _ key: String) throws(ConfigError) -> String? {
+        switch v {
+        case nil, .null?: return nil
+        case .string(let s)?: return try substitute(s, key)
+        case .number(let n)?: return n == n.rounded() ? String(Int(n)) : String(n)
+        case .bool(let b)?: return String(b)
+        case let other?: throw ConfigError(source: source, key: key, reason: "expected text, found \(other.typeName)")
+        }
+    }
+
+    func int(_ v: RawValue?, _ key: String) throws(ConfigError) -> Int? {
+        guard let t = try text(v, key), !t.isEmpty else { return nil }
+        guard let n = Int(t) else { throw ConfigError(source: source, key: key, reason: "expected a whole number, found \"\(t)\"") }
+        return n
+    }
+
+    func bool(_ v: RawValue?, _ key: String) throws(ConfigError) -> Bool? {
+        guard let t = try text(v, key), !t.isEmpty else { return nil }
+        switch t.lowercased() {
+        case "true", "yes", "on", "1": return true
+        case "false", "no", "off", "0": return false
+        default: throw ConfigError(source: source, key: key, reason: "expected true or false, found \"\(t)\"")
+        }
+    }
+
+    func textList(_ v: RawValue?, _ key: String) throws(ConfigError) -> [String]? {
+        switch v {
+        case nil, .null?: return nil
+        case .array(let items)?:
+            var out: [String] = []
+            for item in items {
+                guard let t = try text(item, key) else { continue }
+                out.append(t)
+            }
+            return out
+        case let other?: throw ConfigError(source: source, key: key, reason: "expected a list like [a, b], found \(other.typeName)")
+        }
+    }
+
+    /// Replaces `${NAME}` with the environment's value; an unset variable becomes empty text, and the
+    /// key's own check then says what is missing.
+    func substitute(_ s: String, _ key: String) throws(ConfigError) -> String {
+        guard s.contains("${") else { return s }
+        var out = ""
+        var rest = Substring(s)
+        while let start = rest.range(of: "${") {
+            out += rest[..<start.lowerBound]
+            guard let end = rest[start.upperBound...].firstIndex(of: "}") else {
+                throw ConfigError(source: source, key: key, reason: "\"${\" without a closing \"}\"")
+            }
+            let name = String(rest[start.upperBound..<end])
+            out += environment[name] ?? ""
+            rest = rest[rest.index(after: end)...]
+        }
+        return out + rest
+    }
+}

@@ -1,0 +1,127 @@
+import Foundation
+
+/// The file formats entries can be imported from.
+public enum EntryFileFormat: String, Sendable {
+    case json, jsonLines, yaml
+
+    /// Chooses by file extension; anything unknown is sniffed from the content.
+    public static func detect(path: String, data: Data) -> EntryFileFormat {
+        switch (path as NSString).pathExtension.lowercased() {
+        case "json": return .json
+        case "jsonl", "ndjson": return .jsonLines
+        case "yaml", "yml": return .yaml
+        default: return sniff(data)
+        }
+    }
+
+    static func sniff(_ data: Data) -> EntryFileFormat {
+        let head = data.prefix(4096)
+        guard let first = head.first(where: { !($0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09) }) else { return .json }
+        if first == UInt8(ascii: "[") { return .json }
+        if first == UInt8(ascii: "{") {
+            // One object per line is JSON Lines; an object spanning lines is plain JSON.
+            let lines = head.split(separator: 0x0A).filter { !$0.allSatisfy { $0 == 0x20 || $0 == 0x0D } }
+            return lines.count > 1 && lines.allSatisfy({ $0.first == UInt8(ascii: "{") }) ? .jsonLines : .json
+        }
+        return .yaml
+    }
+}
+
+/// Reads entry files into validated entries. The whole batch is checked before anything is returned, so a
+/// caller either gets every entry or an error and writes nothing.
+public struct EntryBatchReader: Sendable {
+    public let validator: EntryValidator
+
+    public init(validator: EntryValidator) {
+        self.validator = validator
+    }
+
+    public struct Result: Sendable {
+        public var entries: [Entry]
+        public var warnings: [ImportWarning]
+    }
+
+    /// Reads and validates several sources; ids must be unique across all of them.
+    public func read(_ sources: [(name: String, data: Data, format: EntryFileFormat)]) throws(ImportError) -> Result {
+        var entries: [Entry] = []
+        var warnings: [ImportWarning] = []
+        var seen: [String: RecordLocation] = [:]
+        for source in sources {
+            for (raw, loc) in try records(source.data, name: source.name, format: source.format) {
+                let entry = try validator.entry(from: raw, at: loc, warnings: &warnings)
+                if let first = seen[entry.id] {
+                    throw .invalidField(loc, field: "id", reason: "duplicate id \"\(entry.id)\" (first at \(first))")
+                }
+                seen[entry.id] = loc
+                entries.append(entry)
+            }
+        }
+        return Result(entries: entries, warnings: warnings)
+    }
+
+    /// Reads files from disk by path.
+    public func read(paths: [String]) throws(ImportError) -> Result {
+        var sources: [(name: String, data: Data, format: EntryFileFormat)] = []
+        for path in paths {
+            let data: Data
+            do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+                throw .unreadable(source: path, reason: "cannot read the file (\(Self.describe(error)))")
+            }
+            sources.append((path, data, EntryFileFormat.detect(path: path, data: data)))
+        }
+        return try read(sources)
+    }
+
+    func records(_ data: Data, name: String, format: EntryFileFormat) throws(ImportError) -> [(RawValue, RecordLocation)] {
+        switch format {
+        case .jsonLines:
+            var out: [(RawValue, RecordLocation)] = []
+            var lineNumber = 0
+            for line in data.split(separator: 0x0A, omittingEmptySubsequences: false) {
+                lineNumber += 1
+                if line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) { continue }
+                let loc = RecordLocation(source: name, position: .line(lineNumber))
+                do { out.append((try RawValue.parseJSON(Data(line)), loc)) } catch {
+                    throw .invalidRecord(loc, reason: "not valid JSON (\(Self.describe(error)))")
+                }
+            }
+            return out
+        case .json, .yaml:
+            let root: RawValue
+            do {
+                if format == .json {
+                    root = try RawValue.parseJSON(data)
+                } else {
+                    guard let text = String(data: data, encoding: .utf8) else {
+                        throw ImportError.unreadable(source: name, reason: "is not UTF-8 text")
+                    }
+                    root = try RawValue.parseYAML(text)
+                }
+            } catch let error as ImportError {
+                throw error
+            } catch {
+                throw .unreadable(source: name, reason: "not valid \(format == .json ? "JSON" : "YAML") (\(Self.describe(error)))")
+            }
+            let list: [RawValue]
+            switch root {
+            case .array(let items): list = items
+            case .object(let o) where o["entries"] != nil:
+                guard case .array(let items)? = o["entries"] else {
+                    throw .unreadable(source: name, reason: "\"entries\" must be a list of entries")
+                }
+                list = items
+            case .object: list = [root]
+            case .null: list = []
+            default: throw .unreadable(source: name, reason: "expected a list of entries, found \(root.typeName)")
+            }
+            return list.enumerated().map { ($1, RecordLocation(source: name, position: .record($0 + 1))) }
+        }
+    }
+
+    /// Foundation's parse errors hide the useful part in the user info; show it.
+    static func describe(_ error: Error) -> String {
+        let ns = error as NSError
+        if let detail = ns.userInfo[NSDebugDescriptionErrorKey] as? String { return detail }
+        return String(describing: error)
+    }
+}

@@ -1,0 +1,56 @@
+import TepaiCore
+import TepaiSearch
+
+/// Renders the reply a group sees from a search outcome, through `Templates/answer.mustache`.
+public struct AnswerRenderer: Sendable {
+    public let templates: TemplateSet
+    public let contact: String
+    public var bodyLimit = 300
+
+    public init(templates: TemplateSet, contact: String) {
+        self.templates = templates
+        self.contact = contact
+    }
+
+    public func render(_ outcome: SearchOutcome) throws -> String {
+        try templates.render("answer", context(outcome)).trimmingTrailingSpace()
+    }
+
+    public func context(_ outcome: SearchOutcome) -> [String: Any] {
+        var c: [String: Any] = ["query": outcome.query, "contact": contact, "declined": outcome.declined]
+        guard let best = outcome.hits.first, !outcome.declined else { return c }
+        let e = best.entry
+        var answer: [String: Any] = [
+            "title": e.title, "kind": e.kind.label, "body": TextTrimmer.trim(e.body, toCharacters: bodyLimit),
+            "ended": best.ended,
+        ]
+        if let url = e.url { answer["url"] = url }
+        if e.kind.isEvent {
+            if let when = Self.when(e) { answer["when"] = when }
+            if let venue = e.venue { answer["venue"] = venue }
+            if let deadline = e.deadline { answer["deadline"] = Self.dateText(deadline) }
+            if let format = e.format { answer["format"] = format }
+        }
+        c["answer"] = answer
+        let related = outcome.hits.dropFirst().prefix(2).map { h -> [String: Any] in
+            ["title": h.entry.title, "ended": h.ended]
+        }
+        if !related.isEmpty { c["related"] = related }
+        return c
+    }
+
+    static func dateText(_ t: LocalDateTime) -> String {
+        let d = t.date
+        let base = "\(d.year)年\(d.month)月\(d.day)日"
+        return t.hour == 0 && t.minute == 0 ? base : "\(base) \(t.clockText)"
+    }
+
+    static func when(_ e: Entry) -> String? {
+        if let start = e.startsAt {
+            var s = dateText(start)
+            if let end = e.endsAt { s += end.date == start.date ? "–\(end.clockText)" : " 至 \(dateText(end))" }
+            return s
+        }
+        return e.date.map { "\($0.year)年\($0.month)月\($0.day)日" }
+    }
+}

@@ -1,0 +1,256 @@
+import TepaiCore
+
+/// What a question asks for besides its topic: a place, a time, a kind of entry, an intent.
+public struct QuerySlots: Sendable, Equatable {
+    public var region: String?
+    public var dateRange: DateRange?
+    public var kinds: Set<EntryKind> = []
+    public var intents: Set<Intent> = []
+    /// A generic event word (活动, 安排) without a specific kind.
+    public var mentionsEvents = false
+
+    public var wantsEvent: Bool { mentionsEvents || kinds.contains(.training) || kinds.contains(.matching) }
+}
+
+/// One topical piece of a question, scored against entries and checked for coverage when deciding to decline.
+public struct QueryUnit: Sendable, Equatable {
+    public enum Role: Sendable, Equatable {
+        /// Carries the topic: must be covered by an answer.
+        case topic
+        /// An intent or kind word: scored, but its absence does not make an entry wrong.
+        case hint
+    }
+
+    public var text: String
+    public var terms: [Term]
+    /// Other ways to say it (full forms of an abbreviation, synonyms), each as its own terms.
+    public var alternatives: [[Term]]
+    public var role: Role
+}
+
+/// A question taken apart: normalised text, slots, corrections made, and the units to score.
+public struct AnalyzedQuery: Sendable {
+    public var original: String
+    public var normalized: String
+    public var slots = QuerySlots()
+    public var units: [QueryUnit] = []
+    /// "登计 → 登记" style notes of typo corrections, for explanations.
+    public var corrections: [String] = []
+
+    public var topicUnits: [QueryUnit] { units.filter { $0.role == .topic } }
+}
+
+/// Takes a question apart: slots (region, time, kind), function words out, lexicon words and typo corrections
+/// in. Typos are corrected only towards the index's own title/alias/tag vocabulary and only where a query
+/// bigram is unknown to it.
+public struct QueryAnalyzer: Sendable {
+    public let lexicon: Lexicon
+    public let regions: RegionCatalog
+    public let pinyin: PinyinTable
+
+    static let genericEventWords = ["活动", "安排", "会议"]
+
+    public init(lexicon: Lexicon, regions: RegionCatalog, pinyin: PinyinTable) {
+        self.lexicon = lexicon
+        self.regions = regions
+        self.pinyin = pinyin
+    }
+
+    enum Piece {
+        case han(Unicode.Scalar)
+        case word(String)
+        case latin(String)
+        case gap
+    }
+
+    public func analyze(_ text: String, index: SearchIndex, today: LocalDate) -> AnalyzedQuery {
+        var q = TextNormalizer.scalars(text, keepBreaks: false)
+        var result = AnalyzedQuery(original: text, normalized: String(String.UnicodeScalarView(q)))
+        let time = TimeSlotParser(today: today)
+
+        // Correct typos first, on the raw scalars, so that lexicon and slot matching see the fixed word.
+        q = correctTypos(q, index: index, notes: &result.corrections)
+
+        var pieces: [Piece] = []
+        var lexWords: [String] = []
+        var i = 0
+        while i < q.count {
+            if let (range, used) = time.parse(q, at: i) {
+                result.slots.dateRange = range
+                pieces.append(.gap)
+                i += used
+                continue
+            }
+            if let (word, region) = longestRegion(q, at: i) {
+                result.slots.region = region
+                pieces.append(.gap)
+                i += word
+                continue
+            }
+            if let word = longestLexiconWord(q, at: i) {
+                let n = word.unicodeScalars.count
+                if lexicon.functionWords.contains(word) && (n > 1 || !bindsToNeighbour(q, i, index)) {
+                    if let intent = lexicon.intents[word] { result.slots.intents.insert(intent) }
+                    pieces.append(.gap)
+                } else {
+                    pieces.append(.word(word))
+                    lexWords.append(word)
+                }
+                i += n
+                continue
+            }
+            let s = q[i]
+            if TextNormalizer.isHan(s.value) {
+                pieces.append(.han(s))
+                i += 1
+            } else {
+                var j = i
+                while j < q.count, !TextNormalizer.isHan(q[j].value) { j += 1 }
+                pieces.append(.latin(String(String.UnicodeScalarView(q[i..<j]))))
+                i = j
+            }
+        }
+
+        // Runs of plain characters become bigram units; lexicon words become one unit each.
+        var run: [Unicode.Scalar] = []
+        func flushRun() {
+            defer { run.removeAll() }
+            guard !run.isEmpty else { return }
+            if run.count == 1 {
+                result.units.append(QueryUnit(text: String(Character(run[0])), terms: [.unigram(run[0])], alternatives: [], role: .topic))
+                return
+            }
+            for k in 0..<(run.count - 1) {
+                let pair = String(String.UnicodeScalarView([run[k], run[k + 1]]))
+                result.units.append(QueryUnit(
+                    text: pair, terms: [.bigram(run[k], run[k + 1]), .unigram(run[k]), .unigram(run[k + 1])],
+                    alternatives: synonymsAlternatives(pair), role: .topic))
+            }
+        }
+        for piece in pieces {
+            switch piece {
+            case .han(let s): run.append(s)
+            case .gap: flushRun()
+            case .latin(let w):
+                flushRun()
+                let scalars = Array(w.unicodeScalars)
+                let alternatives = (lexicon.abbreviations[w] ?? []).map { termsOf($0) }
+                result.units.append(QueryUnit(text: w, terms: [.word(scalars[...])], alternatives: alternatives, role: .topic))
+            case .word(let w):
+                flushRun()
+                result.units.append(unit(forLexiconWord: w, slots: &result.slots))
+            }
+        }
+        flushRun()
+        return result
+    }
+
+    func unit(forLexiconWord w: String, slots: inout QuerySlots) -> QueryUnit {
+        var role = QueryUnit.Role.topic
+        if let kind = lexicon.kindWords[w] {
+            slots.kinds.insert(kind)
+            role = .hint
+        }
+        if Self.genericEventWords.contains(w) {
+            slots.mentionsEvents = true
+            role = .hint
+        }
+        if let intent = lexicon.intents[w] {
+            slots.intents.insert(intent)
+            role = .hint
+        }
+        var alternatives = (lexicon.abbreviations[w] ?? []).map { termsOf($0) }
+        alternatives += (lexicon.synonyms[w] ?? []).map { termsOf($0) }
+        return QueryUnit(text: w, terms: termsOf(w), alternatives: alternatives, role: role)
+    }
+
+    func synonymsAlternatives(_ pair: String) -> [[Term]] {
+        (lexicon.synonyms[pair] ?? []).map { termsOf($0) } + (lexicon.abbreviations[pair] ?? []).map { termsOf($0) }
+    }
+
+    /// Bigrams of a word, or its single character.
+    func termsOf(_ w: String) -> [Term] {
+        let s = Array(w.unicodeScalars)
+        if s.count == 1 { return [.unigram(s[0])] }
+        let terms = Tokenizer.terms(s, unigrams: false)
+        return terms.isEmpty ? [.word(s[...])] : terms
+    }
+
+    func longestRegion(_ q: [Unicode.Scalar], at i: Int) -> (Int, String)? {
+        for (form, region) in regions.forms {
+            let f = Array(form.unicodeScalars)
+            if i + f.count <= q.count, Array(q[i..<(i + f.count)]) == f { return (f.count, region) }
+        }
+        return nil
+    }
+
+    func longestLexiconWord(_ q: [Unicode.Scalar], at i: Int) -> String? {
+        var n = min(lexicon.maxWordLength, q.count - i)
+        while n >= 1 {
+            let w = String(String.UnicodeScalarView(q[i..<(i + n)]))
+            if lexicon.functionWords.contains(w) || lexicon.abbreviations[w] != nil || lexicon.synonyms[w] != nil
+                || lexicon.intents[w] != nil || lexicon.kindWords[w] != nil || Self.genericEventWords.contains(w) {
+                return w
+            }
+            n -= 1
+        }
+        return nil
+    }
+
+    /// A one-character function word (要, 有, 能 …) is part of a real word when it forms a known title
+    /// bigram with a neighbour: 要求, 有效期, 智能.
+    func bindsToNeighbour(_ q: [Unicode.Scalar], _ i: Int, _ index: SearchIndex) -> Bool {
+        let c = q[i]
+        if i > 0, TextNormalizer.isHan(q[i - 1].value), index.isHeadTerm(.bigram(q[i - 1], c)) { return true }
+        if i + 1 < q.count, TextNormalizer.isHan(q[i + 1].value), index.isHeadTerm(.bigram(c, q[i + 1])) { return true }
+        return false
+    }
+
+    /// Replaces characters of bigrams that the index's title/alias/tag vocabulary does not know with a
+    /// homophone or look-alike that makes the bigram known.
+    func correctTypos(_ q: [Unicode.Scalar], index: SearchIndex, notes: inout [String]) -> [Unicode.Scalar] {
+        var q = q
+        func known(_ a: Unicode.Scalar, _ b: Unicode.Scalar) -> Bool { index.isHeadTerm(.bigram(a, b)) }
+        func isHan(_ k: Int) -> Bool { k >= 0 && k < q.count && TextNormalizer.isHan(q[k].value) }
+        func protected(_ k: Int) -> Bool {
+            // Never rewrite characters that belong to a lexicon word or a region name.
+            for start in max(0, k - lexicon.maxWordLength + 1)...k {
+                if let w = longestLexiconWord(q, at: start), start + w.unicodeScalars.count > k, w.unicodeScalars.count > 1 { return true }
+                if let (n, _) = longestRegion(q, at: start), start + n > k { return true }
+            }
+            return false
+        }
+        func knownNeighbours(_ k: Int, _ c: Unicode.Scalar) -> Int {
+            var n = 0
+            if isHan(k - 1), known(q[k - 1], c) { n += 1 }
+            if isHan(k + 1), known(c, q[k + 1]) { n += 1 }
+            return n
+        }
+        var k = 0
+        while k < q.count - 1 {
+            defer { k += 1 }
+            guard isHan(k), isHan(k + 1), !known(q[k], q[k + 1]) else { continue }
+            var best: (pos: Int, char: Unicode.Scalar, gain: Int, df: Int)?
+            for pos in [k + 1, k] where !protected(pos) {
+                let original = q[pos]
+                let before = knownNeighbours(pos, original)
+                let sound = pinyin.pinyin(original)
+                let candidates = pos == k + 1
+                    ? index.headBigramSeconds(after: q[k]) : index.headBigramFirsts(before: q[k + 1])
+                for c in candidates where c != original {
+                    guard pinyin.pinyin(c) == sound || (lexicon.lookalikes[original]?.contains(c) ?? false) else { continue }
+                    let gain = knownNeighbours(pos, c) - before
+                    let df = pos == k + 1 ? index.documentFrequency(.bigram(q[k], c)) : index.documentFrequency(.bigram(c, q[k + 1]))
+                    guard gain > 0 else { continue }
+                    if let b = best, gain < b.gain || (gain == b.gain && df <= b.df) { continue }
+                    best = (pos, c, gain, df)
+                }
+            }
+            if let best {
+                notes.append("\(Character(q[best.pos]))→\(Character(best.char))")
+                q[best.pos] = best.char
+            }
+        }
+        return q
+    }
+}

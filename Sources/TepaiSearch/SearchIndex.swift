@@ -1,0 +1,172 @@
+import Foundation
+import TepaiCore
+
+/// BM25F field weights and saturation. Title and aliases (the questions an entry answers) weigh most.
+public struct BM25FParameters: Sendable {
+    public var k1: Float = 1.2
+    public var weights: [Float] = [3.0, 2.5, 1.5, 1.0]   // title, aliases, tags, body
+    public var b: [Float] = [0.5, 0.5, 0.3, 0.75]
+    public init() {}
+}
+
+/// An in-memory inverted index over the store's entries, rebuilt whole when the store changes.
+/// BM25F's per-(term, document) part does not depend on the query, so it is computed once here and a query
+/// only adds up precomputed weights.
+public final class SearchIndex: Sendable {
+    public enum Field: Int, CaseIterable { case title = 0, aliases, tags, body }
+
+    public let entries: [Entry]
+    let termIDs: [Term: Int32]
+    let postingDocs: [[Int32]]
+    let postingWeights: [[Float]]
+    /// Terms that occur in a title, alias or tag: the vocabulary people's questions are written in.
+    let headTerms: Set<Term>
+    let headNeighbours: BigramNeighbours
+    /// Normalised title of each entry, for coverage checks and related titles.
+    let normalizedTitles: [[Unicode.Scalar]]
+    public let idIndex: [String: Int]
+
+    public var count: Int { entries.count }
+
+    public init(entries: [Entry], parameters: BM25FParameters = BM25FParameters()) {
+        self.entries = entries
+        var termIDs: [Term: Int32] = [:]
+        var headTerms = Set<Term>()
+        var perDoc: [[(term: Int32, counts: SIMD4<Float>)]] = []
+        perDoc.reserveCapacity(entries.count)
+        var lengths: [SIMD4<Float>] = []
+        lengths.reserveCapacity(entries.count)
+        var titles: [[Unicode.Scalar]] = []
+        var idIndex: [String: Int] = [:]
+
+        for (i, entry) in entries.enumerated() {
+            idIndex[entry.id] = i
+            var raw: [(Int32, Int)] = []
+            var length = SIMD4<Float>(repeating: 0)
+            let title = TextNormalizer.scalars(entry.title, keepBreaks: true)
+            titles.append(title)
+            let fields: [(Field, [Unicode.Scalar])] = [
+                (.title, title),
+                (.aliases, TextNormalizer.scalars(entry.aliases.joined(separator: "。"), keepBreaks: true)),
+                (.tags, TextNormalizer.scalars(entry.tags.joined(separator: "。"), keepBreaks: true)),
+                (.body, TextNormalizer.scalars(entry.body, keepBreaks: true)),
+            ]
+            for (field, scalars) in fields {
+                // Body unigrams add little beyond its bigrams and would make the index several times larger.
+                Tokenizer.forEachTerm(scalars, unigrams: field != .body) { term in
+                    let id: Int32
+                    if let known = termIDs[term] { id = known } else {
+                        id = Int32(termIDs.count)
+                        termIDs[term] = id
+                    }
+                    if field != .body { headTerms.insert(term) }
+                    raw.append((id, field.rawValue))
+                    length[field.rawValue] += 1
+                }
+            }
+            raw.sort { $0.0 < $1.0 }
+            var merged: [(term: Int32, counts: SIMD4<Float>)] = []
+            for (term, field) in raw {
+                if merged.last?.term == term {
+                    merged[merged.count - 1].counts[field] += 1
+                } else {
+                    var c = SIMD4<Float>(repeating: 0)
+                    c[field] = 1
+                    merged.append((term, c))
+                }
+            }
+            perDoc.append(merged)
+            lengths.append(length)
+        }
+
+        let n = Float(max(entries.count, 1))
+        var avg = lengths.reduce(SIMD4<Float>(repeating: 0), +) / n
+        avg.replace(with: SIMD4<Float>(repeating: 1), where: avg .== 0)
+        var df = [Int32](repeating: 0, count: termIDs.count)
+        for doc in perDoc { for p in doc { df[Int(p.term)] += 1 } }
+        let idf = df.map { d -> Float in
+            let d = Float(d)
+            return log(1 + (n - d + 0.5) / (d + 0.5))
+        }
+        var docs = [[Int32]](repeating: [], count: termIDs.count)
+        var weights = [[Float]](repeating: [], count: termIDs.count)
+        for (i, doc) in perDoc.enumerated() {
+            let norm = SIMD4<Float>(repeating: 1) - SIMD4(parameters.b) + SIMD4(parameters.b) * lengths[i] / avg
+            let w = SIMD4(parameters.weights)
+            for p in doc {
+                let tf = (w * p.counts / norm).sum()
+                let t = Int(p.term)
+                docs[t].append(Int32(i))
+                weights[t].append(idf[t] * tf / (parameters.k1 + tf))
+            }
+        }
+        self.termIDs = termIDs
+        self.postingDocs = docs
+        self.postingWeights = weights
+        self.headTerms = headTerms
+        self.headNeighbours = BigramNeighbours(headTerms)
+        self.normalizedTitles = titles
+        self.idIndex = idIndex
+    }
+
+    public func documentFrequency(_ term: Term) -> Int {
+        guard let id = termIDs[term] else { return 0 }
+        return postingDocs[Int(id)].count
+    }
+
+    public func isKnown(_ term: Term) -> Bool { termIDs[term] != nil }
+    public func isHeadTerm(_ term: Term) -> Bool { headTerms.contains(term) }
+
+    /// The inverse document frequency a term has, or would have if it were unknown.
+    public func idf(_ term: Term) -> Float {
+        let n = Float(max(entries.count, 1))
+        let d = Float(documentFrequency(term))
+        return log(1 + (n - d + 0.5) / (d + 0.5))
+    }
+
+    /// The precomputed weight of a term in one document (0 when absent); postings are in document order.
+    public func weight(of term: Term, in doc: Int) -> Float {
+        guard let id = termIDs[term] else { return 0 }
+        let list = postingDocs[Int(id)]
+        var lo = 0, hi = list.count
+        let target = Int32(doc)
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if list[mid] < target { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < list.count && list[lo] == target ? postingWeights[Int(id)][lo] : 0
+    }
+
+    /// Adds `queryWeight × weight` of a term to every document holding it.
+    func accumulate(_ term: Term, queryWeight: Float, into scores: inout [Float], touched: inout [Int32]) {
+        guard let id = termIDs[term] else { return }
+        let ds = postingDocs[Int(id)]
+        let ws = postingWeights[Int(id)]
+        for k in 0..<ds.count {
+            let d = Int(ds[k])
+            if scores[d] == 0 { touched.append(ds[k]) }
+            scores[d] += queryWeight * ws[k]
+        }
+    }
+}
+
+extension SearchIndex {
+    /// Characters that follow `a` in some title/alias/tag bigram.
+    func headBigramSeconds(after a: Unicode.Scalar) -> [Unicode.Scalar] { headNeighbours.seconds[a] ?? [] }
+    /// Characters that precede `b` in some title/alias/tag bigram.
+    func headBigramFirsts(before b: Unicode.Scalar) -> [Unicode.Scalar] { headNeighbours.firsts[b] ?? [] }
+}
+
+/// Neighbour lists of the head vocabulary's bigrams, for typo correction.
+struct BigramNeighbours: Sendable {
+    var seconds: [Unicode.Scalar: [Unicode.Scalar]] = [:]
+    var firsts: [Unicode.Scalar: [Unicode.Scalar]] = [:]
+
+    init(_ terms: Set<Term>) {
+        for t in terms where t.isBigram {
+            guard let a = Unicode.Scalar(UInt32((t.raw >> 21) & 0x1F_FFFF)), let b = Unicode.Scalar(UInt32(t.raw & 0x1F_FFFF)) else { continue }
+            seconds[a, default: []].append(b)
+            firsts[b, default: []].append(a)
+        }
+    }
+}

@@ -1,0 +1,46 @@
+import Foundation
+import Hummingbird
+import Logging
+import TepaiCore
+
+/// The HTTP routes. Handlers translate between HTTP and the services; they hold no logic of their own.
+public enum Routes {
+    public static func router(answers: AnswerService, logger: Logger) -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        router.get("/healthz") { _, _ in
+            jsonResponse(["status": "ok"])
+        }
+        router.get("/v1/query") { request, _ -> Response in
+            guard let q = request.uri.queryParameters.get("q"), !q.trimmingCharacters(in: .whitespaces).isEmpty else {
+                return errorResponse(.badRequest, "missing query parameter q, e.g. /v1/query?q=技术合同怎么登记")
+            }
+            guard q.count <= 200 else { return errorResponse(.badRequest, "question longer than 200 characters") }
+            let limit = request.uri.queryParameters.get("limit").flatMap(Int.init) ?? 3
+            guard (1...50).contains(limit) else { return errorResponse(.badRequest, "limit must be 1–50") }
+            do {
+                return jsonResponse(try await answers.answer(q, limit: limit))
+            } catch {
+                logger.error("query failed", metadata: ["error": "\(error)"])
+                return errorResponse(.internalServerError, "the question could not be answered; see the server log")
+            }
+        }
+        return router
+    }
+
+    static let encoder: JSONEncoder = {
+        let e = JSONEncoder()
+        e.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
+        return e
+    }()
+
+    static func jsonResponse<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) -> Response {
+        let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
+        return Response(
+            status: status, headers: [.contentType: "application/json; charset=utf-8"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func errorResponse(_ status: HTTPResponse.Status, _ message: String) -> Response {
+        jsonResponse(["error": message], status: status)
+    }
+}

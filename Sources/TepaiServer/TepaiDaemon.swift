@@ -1,0 +1,45 @@
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+import TepaiCore
+import UnixSignals
+
+/// The long-running process: the HTTP server (and, as they arrive, the scheduler and outbox worker) under one
+/// ServiceGroup that shuts down gracefully on SIGTERM or SIGINT.
+public struct TepaiDaemon: Sendable {
+    public let config: TepaiConfig
+    public let answers: AnswerService
+    public let logger: Logger
+    /// Called with the bound port once the server listens (port 0 picks a free one; tests read it here).
+    public let onListening: @Sendable (Int) async -> Void
+
+    public init(config: TepaiConfig, answers: AnswerService, logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) {
+        self.config = config
+        self.answers = answers
+        self.logger = logger
+        self.onListening = onListening
+    }
+
+    public func application() -> some ApplicationProtocol {
+        let logger = self.logger
+        let host = config.serverHost
+        let listening = onListening
+        return Application(
+            router: Routes.router(answers: answers, logger: logger),
+            configuration: .init(address: .hostname(host, port: config.serverPort), serverName: "tepai"),
+            onServerRunning: { channel in
+                let port = channel.localAddress?.port ?? 0
+                logger.info("tepai listening", metadata: ["url": "http://\(host):\(port)"])
+                await listening(port)
+            },
+            logger: logger)
+    }
+
+    public func run() async throws {
+        let group = ServiceGroup(configuration: .init(
+            services: [application()], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        try await group.run()
+        logger.info("tepai stopped")
+    }
+}

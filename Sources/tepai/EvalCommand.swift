@@ -1,0 +1,88 @@
+import ArgumentParser
+import Foundation
+import TepaiCore
+import TepaiSearch
+import TepaiServer
+
+/// Scores the answerer on a labeled set `[{"q", "relevant": [ids], "type"}]`.
+struct EvalCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval",
+        abstract: "Per-type MRR@5, Recall@1, Strict@1, false-decline and none-decline on a labeled query set.",
+        discussion: """
+            Recall@1: the top result is one of the relevant ids. Strict@1: it is the first (best) relevant id.
+            MRR@5: mean reciprocal rank of the first relevant id in the top 5 (0 when declined).
+            false-decline: share of answerable questions declined. none-decline: share of type "none" declined.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(help: "Labeled query file(s) (JSON array).")
+    var queries: [String]
+
+    @Flag(help: "Print each miss.")
+    var misses = false
+
+    struct Labeled: Decodable {
+        var q: String
+        var relevant: [String]
+        var type: String
+    }
+
+    struct Tally {
+        var n = 0, rr = 0.0, r1 = 0, s1 = 0, declined = 0
+    }
+
+    func run() async throws {
+        let config = try global.loadConfig()
+        let store = try global.openStore(config)
+        let service = try await global.answerService(config, store: store, logger: .cli())
+        var labeled: [Labeled] = []
+        for file in queries {
+            guard let data = FileManager.default.contents(atPath: file) else { throw UserError("\(file): cannot read the file") }
+            do { labeled += try JSONDecoder().decode([Labeled].self, from: data) } catch {
+                throw UserError("\(file): not a JSON array of {q, relevant, type}: \(error)")
+            }
+        }
+        var tallies: [String: Tally] = [:]
+        for item in labeled {
+            let outcome = try await service.search(item.q, limit: 5)
+            let ids = outcome.declined ? [] : outcome.hits.map(\.entry.id)
+            var t = tallies[item.type, default: Tally()]
+            t.n += 1
+            if outcome.declined { t.declined += 1 }
+            if let rank = ids.prefix(5).firstIndex(where: item.relevant.contains) { t.rr += 1 / Double(rank + 1) }
+            if let first = ids.first, item.relevant.contains(first) { t.r1 += 1 }
+            if let first = ids.first, first == item.relevant.first { t.s1 += 1 }
+            tallies[item.type] = t
+            let correct = item.relevant.isEmpty ? outcome.declined : ids.first.map(item.relevant.contains) ?? false
+            if misses && !correct {
+                let got = outcome.declined ? "DECLINED (\(outcome.declineReason ?? ""))" : ids.prefix(3).joined(separator: ", ")
+                Output.error("miss [\(item.type)] \(item.q) → \(got); want \(item.relevant.joined(separator: ", "))")
+            }
+        }
+        print(report(tallies))
+    }
+
+    func report(_ tallies: [String: Tally]) -> String {
+        func pct(_ a: Int, _ n: Int) -> String { n == 0 ? "-" : String(format: "%.1f%%", 100 * Double(a) / Double(n)) }
+        var rows = ["type          n   MRR@5  Recall@1  Strict@1  false-decl  none-decl"]
+        var answerable = Tally()
+        let order = ["exact", "colloquial", "abbreviation", "synonym", "typo", "mixed", "event"]
+        let types = order.filter { tallies[$0] != nil } + tallies.keys.filter { !order.contains($0) && $0 != "none" }.sorted()
+        func row(_ name: String, _ t: Tally) -> String {
+            name.padding(toLength: 12, withPad: " ", startingAt: 0) + String(format: "%4d  %6.3f  %8@  %8@  %10@  %9@", t.n, t.n == 0 ? 0 : t.rr / Double(t.n),
+                pct(t.r1, t.n), pct(t.s1, t.n), pct(t.declined, t.n), "-")
+        }
+        for type in types {
+            guard let t = tallies[type] else { continue }
+            rows.append(row(type, t))
+            answerable.n += t.n; answerable.rr += t.rr; answerable.r1 += t.r1; answerable.s1 += t.s1; answerable.declined += t.declined
+        }
+        rows.append(row("answerable", answerable))
+        if let none = tallies["none"] {
+            rows.append("none".padding(toLength: 12, withPad: " ", startingAt: 0) + String(format: "%4d  %6@  %8@  %8@  %10@  %9@", none.n, "-", "-", "-", "-", pct(none.declined, none.n)))
+        }
+        return rows.joined(separator: "\n")
+    }
+}

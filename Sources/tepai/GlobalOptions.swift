@@ -1,0 +1,85 @@
+import ArgumentParser
+import Foundation
+import Logging
+import TepaiCore
+import TepaiRender
+import TepaiSearch
+import TepaiServer
+import TepaiStore
+
+/// Options every command takes (contract): `--config`, `--db`, `--now`.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: "Configuration file.")
+    var config: String = "config/tepai.yaml"
+
+    @Option(name: .long, help: "Database path or URL; overrides the configuration.")
+    var db: String?
+
+    @Option(name: .long, help: "Fix the clock: YYYY-MM-DD or YYYY-MM-DDTHH:MM in the configured time zone.")
+    var now: String?
+
+    /// The configuration with `--db` applied. A missing file is an error only when given explicitly.
+    func loadConfig() throws -> TepaiConfig {
+        let explicit = CommandLine.arguments.contains { $0 == "--config" || $0.hasPrefix("--config=") }
+        var c: TepaiConfig
+        do { c = try ConfigLoader().load(path: config, mustExist: explicit) } catch {
+            throw UserError("\(error)")
+        }
+        if let db { c.database = db }
+        return c
+    }
+
+    func clock(_ config: TepaiConfig) throws -> TepaiClock {
+        guard let now else { return TepaiClock(timeZone: config.timezone) }
+        guard let pinned = LocalDateTime(now) else { throw UserError("--now \"\(now)\" is not YYYY-MM-DD or YYYY-MM-DDTHH:MM") }
+        return TepaiClock(timeZone: config.timezone, pinned: pinned)
+    }
+
+    func openStore(_ config: TepaiConfig) throws -> any ContentStore {
+        if config.database.hasPrefix("postgres://") || config.database.hasPrefix("postgresql://") {
+            throw UserError("database \(config.database): PostgreSQL is not supported by this build yet; use a SQLite path")
+        }
+        return try SQLiteStore(path: config.database)
+    }
+
+    func answerService(_ config: TepaiConfig, store: any ContentStore, logger: Logger) async throws -> AnswerService {
+        let lexicon: Lexicon
+        do { lexicon = try Lexicon.load(path: config.lexiconPath) } catch { throw UserError("\(error)") }
+        let templates: TemplateSet
+        do { templates = try TemplateSet(directory: config.templatesPath, overrides: config.templateOverridesPath) } catch {
+            throw UserError("\(error)")
+        }
+        let analyzer = QueryAnalyzer(lexicon: lexicon, regions: config.regionCatalog, pinyin: PinyinTable())
+        return try await AnswerService(
+            store: store, analyzer: analyzer, renderer: AnswerRenderer(templates: templates, contact: config.contact),
+            clock: try clock(config), logger: logger)
+    }
+}
+
+/// Bad input or configuration: printed as is, exit code 1.
+struct UserError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+enum Output {
+    static func json<T: Encodable>(_ value: T) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.withoutEscapingSlashes, .sortedKeys]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    static func error(_ message: String) {
+        FileHandle.standardError.write(Data(("tepai: " + message + "\n").utf8))
+    }
+
+    static var stderrIsTerminal: Bool { isatty(2) == 1 }
+}
+
+extension Logger {
+    static func cli(_ label: String = "tepai") -> Logger {
+        var l = Logger(label: label)
+        l.logLevel = ProcessInfo.processInfo.environment["TEPAI_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .warning
+        return l
+    }
+}
