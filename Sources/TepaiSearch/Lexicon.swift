@@ -14,6 +14,7 @@ public struct Lexicon: Sendable {
     public var synonyms: [String: [String]] = [:]
     public var functionWords: Set<String> = []
     public var intents: [String: Intent] = [:]
+    public var intentWords: [Intent: [String]] = [:]
     public var kindWords: [String: EntryKind] = [:]
     /// character → characters that look like it
     public var lookalikes: [Unicode.Scalar: [Unicode.Scalar]] = [:]
@@ -74,7 +75,10 @@ public struct Lexicon: Sendable {
         }
         lex.functionWords = Set(try words(top["function_words"], "function_words"))
         for (intent, list) in try section("intents") {
-            for w in try words(list, "intents.\(intent)") { lex.intents[w] = intent }
+            for w in try words(list, "intents.\(intent)") {
+                lex.intents[w] = intent
+                lex.intentWords[intent, default: []].append(w)
+            }
         }
         for (kindName, list) in try section("kinds") {
             guard let kind = EntryKind(rawValue: kindName) else {

@@ -26,6 +26,8 @@ public struct QueryUnit: Sendable, Equatable {
     /// Other ways to say it (full forms of an abbreviation, synonyms), each as its own terms.
     public var alternatives: [[Term]]
     public var role: Role
+    /// The Han characters of the unit, in order, for coverage checks.
+    public var chars: [Unicode.Scalar]
 }
 
 /// A question taken apart: normalised text, slots, corrections made, and the units to score.
@@ -111,21 +113,16 @@ public struct QueryAnalyzer: Sendable {
             }
         }
 
-        // Runs of plain characters become bigram units; lexicon words become one unit each.
+        // A run of plain characters becomes one unit (its characters and adjacent pairs); lexicon words become
+        // one unit each.
         var run: [Unicode.Scalar] = []
         func flushRun() {
             defer { run.removeAll() }
             guard !run.isEmpty else { return }
-            if run.count == 1 {
-                result.units.append(QueryUnit(text: String(Character(run[0])), terms: [.unigram(run[0])], alternatives: [], role: .topic))
-                return
-            }
-            for k in 0..<(run.count - 1) {
-                let pair = String(String.UnicodeScalarView([run[k], run[k + 1]]))
-                result.units.append(QueryUnit(
-                    text: pair, terms: [.bigram(run[k], run[k + 1]), .unigram(run[k]), .unigram(run[k + 1])],
-                    alternatives: synonymsAlternatives(pair), role: .topic))
-            }
+            let text = String(String.UnicodeScalarView(run))
+            result.units.append(QueryUnit(
+                text: text, terms: Tokenizer.terms(run, unigrams: true), alternatives: synonymsAlternatives(text),
+                role: .topic, chars: run))
         }
         for piece in pieces {
             switch piece {
@@ -135,7 +132,7 @@ public struct QueryAnalyzer: Sendable {
                 flushRun()
                 let scalars = Array(w.unicodeScalars)
                 let alternatives = (lexicon.abbreviations[w] ?? []).map { termsOf($0) }
-                result.units.append(QueryUnit(text: w, terms: [.word(scalars[...])], alternatives: alternatives, role: .topic))
+                result.units.append(QueryUnit(text: w, terms: [.word(scalars[...])], alternatives: alternatives, role: .topic, chars: []))
             case .word(let w):
                 flushRun()
                 result.units.append(unit(forLexiconWord: w, slots: &result.slots))
@@ -155,13 +152,15 @@ public struct QueryAnalyzer: Sendable {
             slots.mentionsEvents = true
             role = .hint
         }
+        var alternatives = (lexicon.abbreviations[w] ?? []).map { termsOf($0) }
+        alternatives += (lexicon.synonyms[w] ?? []).map { termsOf($0) }
         if let intent = lexicon.intents[w] {
             slots.intents.insert(intent)
             role = .hint
+            // 要求 asks for what 条件 answers: every word of the intent stands for it.
+            alternatives += (lexicon.intentWords[intent] ?? []).filter { $0 != w }.map { termsOf($0) }
         }
-        var alternatives = (lexicon.abbreviations[w] ?? []).map { termsOf($0) }
-        alternatives += (lexicon.synonyms[w] ?? []).map { termsOf($0) }
-        return QueryUnit(text: w, terms: termsOf(w), alternatives: alternatives, role: role)
+        return QueryUnit(text: w, terms: termsOf(w), alternatives: alternatives, role: role, chars: Array(w.unicodeScalars))
     }
 
     func synonymsAlternatives(_ pair: String) -> [[Term]] {
@@ -198,11 +197,14 @@ public struct QueryAnalyzer: Sendable {
     }
 
     /// A one-character function word (要, 有, 能 …) is part of a real word when it forms a known title
-    /// bigram with a neighbour: 要求, 有效期, 智能.
+    /// bigram with a neighbour that is not itself a function word: 要求, 有效期, 智能 — but not 有啥.
     func bindsToNeighbour(_ q: [Unicode.Scalar], _ i: Int, _ index: SearchIndex) -> Bool {
         let c = q[i]
-        if i > 0, TextNormalizer.isHan(q[i - 1].value), index.isHeadTerm(.bigram(q[i - 1], c)) { return true }
-        if i + 1 < q.count, TextNormalizer.isHan(q[i + 1].value), index.isHeadTerm(.bigram(c, q[i + 1])) { return true }
+        func content(_ k: Int) -> Bool {
+            k >= 0 && k < q.count && TextNormalizer.isHan(q[k].value) && !lexicon.functionWords.contains(String(Character(q[k])))
+        }
+        if content(i - 1), index.isHeadTerm(.bigram(q[i - 1], c)) { return true }
+        if content(i + 1), index.isHeadTerm(.bigram(c, q[i + 1])) { return true }
         return false
     }
 

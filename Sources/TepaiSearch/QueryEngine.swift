@@ -33,6 +33,8 @@ public struct RankingTuning: Sendable {
     public var outOfRangePenalty: Float = 0.5
     /// Decline when the best entry covers less than this share of the topic (idf-weighted).
     public var minCoverage: Float = 0.6
+    /// Coverage credit for a question character found in an entry but not next to its question neighbour.
+    public var loneCharCredit: Float = 0.5
     public init() {}
 }
 
@@ -80,7 +82,7 @@ public struct QueryEngine: Sendable {
         }
         guard let best = hits.first else { return declined("知识库里没有与问题相关的词") }
         if best.coverage < tuning.minCoverage {
-            let missing = topics.filter { !covers($0, doc: index.idIndex[best.entry.id] ?? 0) }.map(\.text)
+            let missing = missing(topics, doc: index.idIndex[best.entry.id] ?? 0)
             return declined("最接近的条目没有覆盖问题的关键词：\(missing.joined(separator: "、"))")
         }
         hits = Array(hits.prefix(limit))
@@ -131,24 +133,43 @@ public struct QueryEngine: Sendable {
         return f
     }
 
-    func covers(_ unit: QueryUnit, doc: Int) -> Bool {
-        func share(_ terms: [Term]) -> Float {
-            let primary = terms.filter { !$0.isUnigram || terms.count == 1 }
-            guard !primary.isEmpty else { return 0 }
-            return Float(primary.filter { index.weight(of: $0, in: doc) > 0 }.count) / Float(primary.count)
+    /// How much of a unit an entry covers, 0…1 per character: a character counts fully when it occurs in
+    /// the entry next to the same neighbour as in the question, half when it occurs alone. A unit whose
+    /// lexicon alternative (full form, synonym) the entry contains is covered whole.
+    func unitCoverage(_ unit: QueryUnit, doc: Int) -> (covered: Float, total: Float) {
+        let chars = unit.chars
+        let weights = chars.map { index.charIDF($0) }
+        let total = weights.reduce(0, +)
+        guard !chars.isEmpty else {
+            let hit = unit.terms.contains { index.weight(of: $0, in: doc) > 0 }
+            return (hit ? 1 : 0, 1)
         }
-        if share(unit.terms) >= 0.5 { return true }
-        return unit.alternatives.contains { share($0) >= 0.6 }
+        if unit.alternatives.contains(where: { alt in
+            let present = alt.filter { index.weight(of: $0, in: doc) > 0 }.count
+            return !alt.isEmpty && Float(present) / Float(alt.count) >= 0.6
+        }) { return (total, total) }
+        var covered: Float = 0
+        for (k, c) in chars.enumerated() {
+            let paired = (k > 0 && index.weight(of: .bigram(chars[k - 1], c), in: doc) > 0)
+                || (k + 1 < chars.count && index.weight(of: .bigram(c, chars[k + 1]), in: doc) > 0)
+            if paired { covered += weights[k] } else if index.contains(c, in: doc) { covered += weights[k] * tuning.loneCharCredit }
+        }
+        return (covered, total)
     }
 
-    /// The idf-weighted share of topic units the document covers.
+    /// The idf-weighted share of the question's topic characters an entry covers.
     func coverage(_ topics: [QueryUnit], doc: Int) -> Float {
         var total: Float = 0, covered: Float = 0
         for unit in topics {
-            let w = unit.terms.filter { !$0.isUnigram || unit.terms.count == 1 }.map { index.idf($0) }.max() ?? 1
-            total += w
-            if covers(unit, doc: doc) { covered += w }
+            let c = unitCoverage(unit, doc: doc)
+            total += c.total
+            covered += c.covered
         }
         return total > 0 ? covered / total : 0
+    }
+
+    /// The topic characters the best entry lacks, for the decline reason.
+    func missing(_ topics: [QueryUnit], doc: Int) -> [String] {
+        topics.filter { let c = unitCoverage($0, doc: doc); return c.covered < c.total * 0.5 }.map(\.text)
     }
 }

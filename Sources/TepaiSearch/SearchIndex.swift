@@ -25,6 +25,10 @@ public final class SearchIndex: Sendable {
     /// Normalised title of each entry, for coverage checks and related titles.
     let normalizedTitles: [[Unicode.Scalar]]
     public let idIndex: [String: Int]
+    /// Each entry's distinct characters (sorted), for coverage checks of body text, whose unigrams are not indexed.
+    let docChars: [[UInt32]]
+    /// In how many entries each character occurs, in any field.
+    let charDF: [UInt32: Int32]
 
     public var count: Int { entries.count }
 
@@ -38,6 +42,9 @@ public final class SearchIndex: Sendable {
         lengths.reserveCapacity(entries.count)
         var titles: [[Unicode.Scalar]] = []
         var idIndex: [String: Int] = [:]
+        var docChars: [[UInt32]] = []
+        docChars.reserveCapacity(entries.count)
+        var charDF: [UInt32: Int32] = [:]
 
         for (i, entry) in entries.enumerated() {
             idIndex[entry.id] = i
@@ -51,6 +58,10 @@ public final class SearchIndex: Sendable {
                 (.tags, TextNormalizer.scalars(entry.tags.joined(separator: "。"), keepBreaks: true)),
                 (.body, TextNormalizer.scalars(entry.body, keepBreaks: true)),
             ]
+            var chars = Set<UInt32>()
+            for (_, scalars) in fields { for c in scalars where TextNormalizer.isHan(c.value) { chars.insert(c.value) } }
+            for c in chars { charDF[c, default: 0] += 1 }
+            docChars.append(chars.sorted())
             for (field, scalars) in fields {
                 // Body unigrams add little beyond its bigrams and would make the index several times larger.
                 Tokenizer.forEachTerm(scalars, unigrams: field != .body) { term in
@@ -107,6 +118,8 @@ public final class SearchIndex: Sendable {
         self.headNeighbours = BigramNeighbours(headTerms)
         self.normalizedTitles = titles
         self.idIndex = idIndex
+        self.docChars = docChars
+        self.charDF = charDF
     }
 
     public func documentFrequency(_ term: Term) -> Int {
@@ -121,6 +134,24 @@ public final class SearchIndex: Sendable {
     public func idf(_ term: Term) -> Float {
         let n = Float(max(entries.count, 1))
         let d = Float(documentFrequency(term))
+        return log(1 + (n - d + 0.5) / (d + 0.5))
+    }
+
+    /// Whether an entry contains a Han character in any field.
+    public func contains(_ c: Unicode.Scalar, in doc: Int) -> Bool {
+        let list = docChars[doc]
+        var lo = 0, hi = list.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if list[mid] < c.value { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < list.count && list[lo] == c.value
+    }
+
+    /// Inverse document frequency of a character over all fields (unknown characters get the highest).
+    public func charIDF(_ c: Unicode.Scalar) -> Float {
+        let n = Float(max(entries.count, 1))
+        let d = Float(charDF[c.value] ?? 0)
         return log(1 + (n - d + 0.5) / (d + 0.5))
     }
 

@@ -14,20 +14,22 @@ public actor AnswerService {
     let clock: TepaiClock
     let logger: Logger
     let refreshInterval: Duration
+    let tuning: RankingTuning
     private var engine: QueryEngine
     private var revision: Int
     private var lastCheck: ContinuousClock.Instant
 
     public init(store: any ContentStore, analyzer: QueryAnalyzer, renderer: AnswerRenderer, clock: TepaiClock,
-                logger: Logger, refreshInterval: Duration = .seconds(2)) async throws {
+                logger: Logger, tuning: RankingTuning = RankingTuning(), refreshInterval: Duration = .seconds(2)) async throws {
         self.store = store
         self.analyzer = analyzer
         self.renderer = renderer
         self.clock = clock
         self.logger = logger
         self.refreshInterval = refreshInterval
+        self.tuning = tuning
         revision = try await store.revision()
-        engine = QueryEngine(index: SearchIndex(entries: try await store.allEntries()), analyzer: analyzer)
+        engine = QueryEngine(index: SearchIndex(entries: try await store.allEntries()), analyzer: analyzer, tuning: tuning)
         lastCheck = .now
     }
 
@@ -38,7 +40,7 @@ public actor AnswerService {
         guard force || current != revision else { return }
         let started = ContinuousClock.now
         let entries = try await store.allEntries()
-        engine = QueryEngine(index: SearchIndex(entries: entries), analyzer: analyzer)
+        engine = QueryEngine(index: SearchIndex(entries: entries), analyzer: analyzer, tuning: tuning)
         revision = current
         logger.info("search index rebuilt", metadata: ["entries": "\(entries.count)", "ms": "\((ContinuousClock.now - started).milliseconds)"])
     }

@@ -23,6 +23,12 @@ struct EvalCommand: AsyncParsableCommand {
     @Flag(help: "Print each miss.")
     var misses = false
 
+    @Option(help: "Write one JSON line per question with the decline features (for tuning thresholds).")
+    var trace: String?
+
+    @Option(help: "Override the minimum coverage below which the bot declines (for tuning).")
+    var minCoverage: Float?
+
     struct Labeled: Decodable {
         var q: String
         var relevant: [String]
@@ -36,7 +42,10 @@ struct EvalCommand: AsyncParsableCommand {
     func run() async throws {
         let config = try global.loadConfig()
         let store = try global.openStore(config)
-        let service = try await global.answerService(config, store: store, logger: .cli())
+        var tuning = RankingTuning()
+        if let minCoverage { tuning.minCoverage = minCoverage }
+        let service = try await global.answerService(config, store: store, logger: .cli(), tuning: tuning)
+        var traceLines: [String] = []
         var labeled: [Labeled] = []
         for file in queries {
             guard let data = FileManager.default.contents(atPath: file) else { throw UserError("\(file): cannot read the file") }
@@ -55,12 +64,23 @@ struct EvalCommand: AsyncParsableCommand {
             if let first = ids.first, item.relevant.contains(first) { t.r1 += 1 }
             if let first = ids.first, first == item.relevant.first { t.s1 += 1 }
             tallies[item.type] = t
+            if trace != nil {
+                let top = outcome.hits.first
+                let row: [String: String] = [
+                    "q": item.q, "type": item.type, "declined": "\(outcome.declined)",
+                    "top_ok": "\(top.map { item.relevant.contains($0.entry.id) } ?? false)",
+                    "coverage": "\(top?.coverage ?? 0)", "score": "\(top?.score ?? 0)",
+                    "second": "\(outcome.hits.dropFirst().first?.score ?? 0)",
+                ]
+                traceLines.append(try Output.json(row))
+            }
             let correct = item.relevant.isEmpty ? outcome.declined : ids.first.map(item.relevant.contains) ?? false
             if misses && !correct {
                 let got = outcome.declined ? "DECLINED (\(outcome.declineReason ?? ""))" : ids.prefix(3).joined(separator: ", ")
                 Output.error("miss [\(item.type)] \(item.q) → \(got); want \(item.relevant.joined(separator: ", "))")
             }
         }
+        if let trace { try (traceLines.joined(separator: "\n") + "\n").write(toFile: trace, atomically: true, encoding: .utf8) }
         print(report(tallies))
     }
 

@@ -42,7 +42,7 @@ struct GlobalOptions: ParsableArguments {
         return try SQLiteStore(path: config.database)
     }
 
-    func answerService(_ config: TepaiConfig, store: any ContentStore, logger: Logger) async throws -> AnswerService {
+    func answerService(_ config: TepaiConfig, store: any ContentStore, logger: Logger, tuning: RankingTuning = RankingTuning()) async throws -> AnswerService {
         let lexicon: Lexicon
         do { lexicon = try Lexicon.load(path: config.lexiconPath) } catch { throw UserError("\(error)") }
         let templates: TemplateSet
@@ -52,7 +52,7 @@ struct GlobalOptions: ParsableArguments {
         let analyzer = QueryAnalyzer(lexicon: lexicon, regions: config.regionCatalog, pinyin: PinyinTable())
         return try await AnswerService(
             store: store, analyzer: analyzer, renderer: AnswerRenderer(templates: templates, contact: config.contact),
-            clock: try clock(config), logger: logger)
+            clock: try clock(config), logger: logger, tuning: tuning)
     }
 }
 
