@@ -64,6 +64,8 @@ let package = Package(
         .testTarget(name: "TepaiStoreTests", dependencies: ["TepaiCore", "TepaiStore"], swiftSettings: strict),
         .testTarget(name: "TepaiSearchTests", dependencies: ["TepaiCore", "TepaiSearch", "TepaiRender"], swiftSettings: strict),
         .testTarget(name: "TepaiDeliveryTests", dependencies: ["TepaiCore", "TepaiDelivery"], swiftSettings: strict),
+        // Runs the built `tepai` binary end to end (exit codes, output contracts).
+        .testTarget(name: "TepaiCLITests", dependencies: ["tepai"], swiftSettings: strict),
         .testTarget(
             name: "TepaiServerTests",
             dependencies: [

@@ -31,6 +31,8 @@ public struct RankingTuning: Sendable {
     public var upcomingBoost: Float = 1.25
     public var pastEventPenalty: Float = 0.6
     public var outOfRangePenalty: Float = 0.5
+    /// Events rank below rules and FAQs when the question names no event, place or time.
+    public var unaskedEventPenalty: Float = 0.75
     /// Decline when the best entry covers less than this share of the topic (idf-weighted).
     public var minCoverage: Float = 0.6
     /// Coverage credit for a question character found in an entry but not next to its question neighbour.
@@ -128,6 +130,7 @@ public struct QueryEngine: Sendable {
         }
         if e.kind.isEvent {
             if isPast(e, today) { f *= tuning.pastEventPenalty } else if slots.wantsEvent { f *= tuning.upcomingBoost }
+            if !slots.wantsEvent && slots.dateRange == nil && slots.region == nil { f *= tuning.unaskedEventPenalty }
             if let range = slots.dateRange, let day = e.eventDay, !range.contains(day) { f *= tuning.outOfRangePenalty }
         }
         return f

@@ -1,0 +1,34 @@
+# The two commands of the README:
+#   make run   — install what is missing, build, import the seed content, start the daemon (SQLite, log channel)
+#   make test  — install what is missing, run every test
+CONFIG ?= config/tepai.yaml
+NOW    ?= 2026-11-23
+TEPAI  := .build/release/tepai
+
+.PHONY: deps build run test seed eval bench clean
+
+deps:
+	@scripts/install-deps.sh
+
+build: deps
+	swift build -c release --product tepai
+
+seed: build
+	$(TEPAI) import seeds/entries/*.json --config $(CONFIG)
+
+run: seed
+	$(TEPAI) serve --config $(CONFIG)
+
+test: deps
+	swift test
+
+# Retrieval quality on the labeled dev and held-out sets (fixed clock: the sets were labeled on $(NOW)).
+eval: seed
+	@echo "== dev";      $(TEPAI) eval --config $(CONFIG) --now $(NOW) --queries seeds/queries/a-dev.json --queries seeds/queries/b-dev.json
+	@echo "== held-out"; $(TEPAI) eval --config $(CONFIG) --now $(NOW) --queries seeds/queries/a-heldout.json --queries seeds/queries/b-heldout.json
+
+bench: build
+	bench/run.sh
+
+clean:
+	rm -rf .build data

@@ -1,0 +1,124 @@
+import CCurl
+import Foundation
+
+/// One outgoing HTTP request.
+public struct HTTPRequestSpec: Sendable {
+    public var method: String
+    public var url: String
+    public var headers: [(String, String)]
+    public var body: Data
+
+    public init(method: String = "POST", url: String, headers: [(String, String)] = [], body: Data = Data()) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+    }
+}
+
+/// What the peer answered.
+public struct HTTPReply: Sendable {
+    public var status: Int
+    public var body: Data
+    public var seconds: Double
+}
+
+/// A transfer that did not produce an HTTP answer (timeout, refused connection, TLS failure …).
+public struct TransportError: Error, Sendable, CustomStringConvertible {
+    public var code: Int
+    public var message: String
+    /// Timeouts and connection failures are worth retrying.
+    public var isTimeout: Bool { code == Int(CURLE_OPERATION_TIMEDOUT.rawValue) }
+    public var description: String { "curl error \(code): \(message)" }
+}
+
+/// Timeouts and proxy for outgoing requests.
+public struct TransportOptions: Sendable {
+    public var connectTimeoutMs = 5_000
+    public var totalTimeoutMs = 15_000
+    public var proxy: String?
+    public var verifyTLS = true
+    public init() {}
+}
+
+/// Outgoing HTTP through libcurl. Transfers are blocking C calls, so they run on their own threads, never on
+/// Swift's cooperative pool; the caller's continuation is resumed from there.
+public final class CurlTransport: Sendable {
+    public let options: TransportOptions
+
+    /// `curl_global_init` must run once, before any other thread uses curl.
+    private static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_ALL)) }()
+
+    public init(options: TransportOptions = TransportOptions()) {
+        _ = Self.globalInit
+        self.options = options
+    }
+
+    public func send(_ request: HTTPRequestSpec) async throws -> HTTPReply {
+        let options = self.options
+        return try await withCheckedThrowingContinuation { continuation in
+            let thread = Thread {
+                continuation.resume(with: Result { try Self.perform(request, options: options) })
+            }
+            thread.stackSize = 1 << 20
+            thread.start()
+        }
+    }
+
+    static func perform(_ request: HTTPRequestSpec, options: TransportOptions) throws -> HTTPReply {
+        guard let handle = curl_easy_init() else { throw TransportError(code: -1, message: "curl_easy_init failed") }
+        defer { curl_easy_cleanup(handle) }
+        var headerList: UnsafeMutablePointer<curl_slist>?
+        defer { curl_slist_free_all(headerList) }
+        for (name, value) in request.headers { headerList = curl_slist_append(headerList, "\(name): \(value)") }
+        // Without this, curl sends "Expect: 100-continue" for larger bodies and waits for the peer.
+        headerList = curl_slist_append(headerList, "Expect:")
+
+        let sink = ResponseSink()
+        let sinkPointer = Unmanaged.passRetained(sink)
+        defer { sinkPointer.release() }
+
+        _ = tepai_easy_setopt_string(handle, CURLOPT_URL, request.url)
+        _ = tepai_easy_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
+        _ = tepai_easy_setopt_long(handle, CURLOPT_CONNECTTIMEOUT_MS, options.connectTimeoutMs)
+        _ = tepai_easy_setopt_long(handle, CURLOPT_TIMEOUT_MS, options.totalTimeoutMs)
+        _ = tepai_easy_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, options.verifyTLS ? 1 : 0)
+        _ = tepai_easy_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, options.verifyTLS ? 2 : 0)
+        if let proxy = options.proxy { _ = tepai_easy_setopt_string(handle, CURLOPT_PROXY, proxy) }
+        _ = tepai_easy_setopt_string(handle, CURLOPT_CUSTOMREQUEST, request.method)
+        _ = tepai_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList)
+        _ = tepai_easy_setopt_write_function(handle) { ptr, size, count, user in
+            guard let ptr, let user else { return 0 }
+            let n = size * count
+            Unmanaged<ResponseSink>.fromOpaque(user).takeUnretainedValue().data.append(UnsafeRawPointer(ptr).assumingMemoryBound(to: UInt8.self), count: n)
+            return n
+        }
+        _ = tepai_easy_setopt_pointer(handle, CURLOPT_WRITEDATA, sinkPointer.toOpaque())
+
+        let code: CURLcode = request.body.withUnsafeBytes { raw in
+            if request.method != "GET" {
+                _ = tepai_easy_setopt_off_t(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(raw.count))
+                // COPYPOSTFIELDS copies the bytes, so the buffer need not outlive this closure.
+                if let base = raw.baseAddress {
+                    _ = tepai_easy_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: base))
+                } else {
+                    _ = tepai_easy_setopt_string(handle, CURLOPT_COPYPOSTFIELDS, "")
+                }
+            }
+            return curl_easy_perform(handle)
+        }
+        guard code == CURLE_OK else {
+            throw TransportError(code: Int(code.rawValue), message: String(cString: curl_easy_strerror(code)))
+        }
+        var status = 0
+        _ = tepai_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
+        var seconds = 0.0
+        _ = tepai_easy_getinfo_double(handle, CURLINFO_TOTAL_TIME, &seconds)
+        return HTTPReply(status: status, body: sink.data, seconds: seconds)
+    }
+}
+
+/// Collects the response body inside curl's write callback (one transfer, one thread).
+final class ResponseSink: @unchecked Sendable {
+    var data = Data()
+}

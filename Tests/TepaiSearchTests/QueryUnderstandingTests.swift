@@ -1,0 +1,73 @@
+import Testing
+import TepaiCore
+@testable import TepaiSearch
+
+@Suite struct NormalizationTests {
+    @Test func foldsWidthCaseAndPunctuation() {
+        #expect(TextNormalizer.normalize("Ｒ＆Ｄ费用，加计扣除？") == "rd费用加计扣除")
+        #expect(TextNormalizer.normalize(" 技术 合同 怎么 登记 ") == "技术合同怎么登记")
+        #expect(TextNormalizer.normalize("２０２６年") == "2026年")
+    }
+
+    @Test func documentsKeepSentenceBreaksSoNoBigramSpansThem() {
+        let s = TextNormalizer.scalars("登记。申报", keepBreaks: true)
+        let terms = Tokenizer.terms(s, unigrams: false)
+        #expect(terms.contains(.bigram("登", "记")))
+        #expect(!terms.contains(.bigram("记", "申")))
+    }
+}
+
+@Suite struct QueryAnalysisTests {
+    let engine = Fixtures.engine()
+
+    func analyze(_ q: String) -> AnalyzedQuery {
+        engine.analyzer.analyze(q, index: engine.index, today: Fixtures.today)
+    }
+
+    @Test func functionWordsLeaveTheTopic() {
+        let a = analyze("技术合同怎么登记啊")
+        #expect(a.topicUnits.map(\.text) == ["技术合同", "登记"])
+    }
+
+    @Test func singleCharacterFunctionWordsStayInsideRealWords() {
+        // 要 is a function word, but 要求 is a word of its own.
+        let a = analyze("高企认定有啥要求")
+        #expect(a.units.contains { $0.text == "要求" })
+        #expect(!a.units.contains { $0.text == "有" || $0.text == "啥" })
+    }
+
+    @Test func homophoneTyposAreCorrectedTowardsTheKnowledgeBase() {
+        #expect(analyze("技术合同登计").corrections == ["计→记"])
+        #expect(analyze("科技特派圆职责").corrections == ["圆→员"])
+    }
+
+    @Test func lookalikeTyposAreCorrected() {
+        #expect(analyze("高新技木企业认定").corrections == ["木→术"])
+    }
+
+    @Test func knownWordsAreNeverCorrected() {
+        #expect(analyze("技术合同登记").corrections.isEmpty)
+        #expect(analyze("消防验收").corrections.isEmpty)
+    }
+
+    @Test func regionAndMonthSlots() {
+        let a = analyze("迁西下个月有啥培训")
+        #expect(a.slots.region == "迁西县")
+        #expect(a.slots.dateRange?.from.description == "2026-12-01")
+        #expect(a.slots.dateRange?.to.description == "2026-12-31")
+        #expect(a.slots.kinds == [.training])
+        #expect(a.topicUnits.isEmpty)
+
+        let m = analyze("9月份市里的培训")
+        #expect(m.slots.region == "市级")
+        #expect(m.slots.dateRange?.from.description == "2026-09-01")
+        // In November, February means next February.
+        #expect(analyze("二月有什么对接会").slots.dateRange?.from.description == "2027-02-01")
+    }
+
+    @Test func abbreviationsBringTheirFullForm() {
+        let a = analyze("科小怎么评")
+        let unit = a.units.first { $0.text == "科小" }
+        #expect(unit?.alternatives.contains(Tokenizer.terms(Array("科技型中小企业".unicodeScalars), unigrams: false)) == true)
+    }
+}

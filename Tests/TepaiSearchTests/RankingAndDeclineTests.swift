@@ -1,0 +1,55 @@
+import Testing
+import TepaiCore
+@testable import TepaiSearch
+
+@Suite struct RankingAndDeclineTests {
+    let engine = Fixtures.engine()
+
+    func top(_ q: String) -> String? {
+        let o = engine.search(q, today: Fixtures.today)
+        return o.declined ? nil : o.hits.first?.entry.id
+    }
+
+    @Test func answersColloquialAbbreviatedAndMistypedQuestions() {
+        #expect(top("技术合同咋登记") == "tc-where")
+        #expect(top("高企认定要啥条件") == "hte-cond")
+        #expect(top("科小怎么评") == "sme-eval")
+        #expect(top("技术合同登计") == "tc-where")
+        #expect(top("技术开发免增值税吗") == "tc-vat")
+    }
+
+    @Test func eventListsPutUpcomingEventsOfTheAskedPlaceAndMonthFirst() {
+        let o = engine.search("迁西下个月有啥培训", today: Fixtures.today)
+        #expect(!o.declined)
+        #expect(o.hits.map(\.entry.id) == ["trn-qianxi-dec"])
+        // No training in 遵化 next month: say so rather than list something else.
+        #expect(engine.search("遵化下个月有啥培训", today: Fixtures.today).declined)
+    }
+
+    @Test func upcomingEventsRankAbovePastOnesOfTheSameTopic() {
+        let o = engine.search("高企申报培训", today: Fixtures.today)
+        let ids = o.hits.map(\.entry.id)
+        let upcoming = ids.firstIndex(of: "trn-city-hte-feb")
+        let past = ids.firstIndex(of: "trn-city-hte-sep")
+        #expect(upcoming != nil && past != nil && upcoming! < past!)
+        #expect(o.hits.first { $0.entry.id == "trn-city-hte-sep" }?.ended == true)
+    }
+
+    @Test func declinesOffTopicQuestionsThatShareWords() {
+        #expect(top("消防验收怎么办") == nil)
+        #expect(top("驾驶证到期怎么换证") == nil)
+        #expect(top("营业执照怎么登记") == nil)
+    }
+
+    @Test func declineReasonNamesWhatIsMissing() {
+        let o = engine.search("消防验收怎么办", today: Fixtures.today)
+        #expect(o.declined)
+        #expect(o.declineReason?.contains("消防") == true)
+        #expect(o.hits.isEmpty)
+    }
+
+    @Test func emptyOrContentFreeQuestionsAreDeclined() {
+        #expect(engine.search("怎么办啊", today: Fixtures.today).declined)
+        #expect(engine.search("？？？", today: Fixtures.today).declined)
+    }
+}

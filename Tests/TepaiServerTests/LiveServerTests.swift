@@ -1,0 +1,119 @@
+import Foundation
+import Hummingbird
+import Logging
+import Testing
+import TepaiCore
+import TepaiDelivery
+import TepaiRender
+import TepaiSearch
+import TepaiStore
+@testable import TepaiServer
+
+/// Starts the real daemon on 127.0.0.1, port 0, and drives it with the project's own libcurl client.
+@Suite struct LiveServerTests {
+    static var root: URL {
+        var url = URL(fileURLWithPath: #filePath)
+        while url.path != "/" {
+            url.deleteLastPathComponent()
+            if FileManager.default.fileExists(atPath: url.appendingPathComponent("Package.swift").path) { return url }
+        }
+        return url
+    }
+
+    static func service(entries: [Entry]) async throws -> AnswerService {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("tepai-live-\(UUID().uuidString).sqlite").path
+        let store = try SQLiteStore(path: path)
+        _ = try await store.upsert(entries)
+        let lexicon = try Lexicon.load(path: root.appendingPathComponent("config/lexicon.yaml").path)
+        let templates = try TemplateSet(directory: root.appendingPathComponent("Templates").path)
+        let config = TepaiConfig()
+        return try await AnswerService(
+            store: store, analyzer: QueryAnalyzer(lexicon: lexicon, regions: config.regionCatalog, pinyin: PinyinTable()),
+            renderer: AnswerRenderer(templates: templates, contact: "市科技局 0315-1234567"),
+            clock: TepaiClock(timeZone: config.timezone, pinned: LocalDateTime("2026-11-23T09:00")), logger: Logger(label: "test"))
+    }
+
+    /// Runs `body` against a live daemon and stops it afterwards.
+    static func withDaemon(_ service: AnswerService, _ body: @Sendable (Int) async throws -> Void) async throws {
+        var config = TepaiConfig()
+        config.serverPort = 0
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let daemon = TepaiDaemon(config: config, answers: service, logger: Logger(label: "test")) { continuation.yield($0) }
+        let task = Task { try await daemon.run() }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else { throw CancellationError() }
+        do { try await body(port) } catch {
+            task.cancel()
+            throw error
+        }
+        task.cancel()
+        _ = await task.result
+    }
+
+    static let entries = [
+        Entry(id: "tc-register", kind: .faq, title: "技术合同在哪里办理认定登记？", body: "到市技术合同登记站办理，也可网上登记。",
+              tags: ["技术合同", "登记"], region: "市级"),
+        Entry(id: "hte-cond", kind: .policy, title: "高新技术企业认定条件", body: "注册成立一年以上，拥有知识产权。", tags: ["高企"]),
+    ]
+
+    @Test func healthAndQueryOverRealHTTP() async throws {
+        let service = try await Self.service(entries: Self.entries)
+        try await Self.withDaemon(service) { port in
+            let curl = CurlTransport()
+            let health = try await curl.send(HTTPRequestSpec(method: "GET", url: "http://127.0.0.1:\(port)/healthz"))
+            #expect(health.status == 200)
+
+            let q = "技术合同怎么登记".addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? ""
+            let reply = try await curl.send(HTTPRequestSpec(method: "GET", url: "http://127.0.0.1:\(port)/v1/query?q=\(q)"))
+            #expect(reply.status == 200)
+            let decoded = try JSONDecoder().decode(QueryResponse.self, from: reply.body)
+            #expect(decoded.declined == false)
+            #expect(decoded.results.first?.id == "tc-register")
+            #expect(decoded.answer.contains("技术合同"))
+
+            let missing = try await curl.send(HTTPRequestSpec(method: "GET", url: "http://127.0.0.1:\(port)/v1/query"))
+            #expect(missing.status == 400)
+            #expect(String(decoding: missing.body, as: UTF8.self).contains("missing query parameter q"))
+        }
+    }
+
+    @Test func queryOverHTTPMatchesTheServiceDirectly() async throws {
+        let service = try await Self.service(entries: Self.entries)
+        let direct = try await service.answer("高企认定要什么条件")
+        try await Self.withDaemon(service) { port in
+            let q = "高企认定要什么条件".addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? ""
+            let reply = try await CurlTransport().send(HTTPRequestSpec(method: "GET", url: "http://127.0.0.1:\(port)/v1/query?q=\(q)"))
+            #expect(try JSONDecoder().decode(QueryResponse.self, from: reply.body) == direct)
+        }
+    }
+}
+
+/// The libcurl transport against a real local HTTP peer that checks what it receives.
+@Suite struct CurlTransportTests {
+    @Test func postsBodyAndHeadersAndReadsTheReply() async throws {
+        let router = Router()
+        router.post("/hook") { request, context -> Response in
+            let body = try await request.body.collect(upTo: 1 << 20)
+            let text = String(buffer: body)
+            guard request.headers[.contentType] == "application/json; charset=utf-8",
+                  text == #"{"msgtype":"text","text":{"content":"技术合同登记培训 12月8日"}}"# else {
+                return Response(status: .badRequest, body: .init(byteBuffer: ByteBuffer(string: #"{"errcode":40001}"#)))
+            }
+            return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: #"{"errcode":0,"errmsg":"ok"}"#)))
+        }
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                              onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) })
+        let task = Task { try await app.runService() }
+        var it = ports.makeAsyncIterator()
+        let port = try #require(await it.next())
+        let body = Data(#"{"msgtype":"text","text":{"content":"技术合同登记培训 12月8日"}}"#.utf8)
+        let ok = try await CurlTransport().send(HTTPRequestSpec(
+            url: "http://127.0.0.1:\(port)/hook", headers: [("Content-Type", "application/json; charset=utf-8")], body: body))
+        #expect(ok.status == 200)
+        #expect(String(decoding: ok.body, as: UTF8.self) == #"{"errcode":0,"errmsg":"ok"}"#)
+        let wrong = try await CurlTransport().send(HTTPRequestSpec(url: "http://127.0.0.1:\(port)/hook", body: Data("{}".utf8)))
+        #expect(wrong.status == 400)
+        task.cancel()
+    }
+}
