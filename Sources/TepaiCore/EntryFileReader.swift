@@ -41,13 +41,14 @@ public struct EntryBatchReader: Sendable {
         public var warnings: [ImportWarning]
     }
 
-    /// Reads and validates several sources; ids must be unique across all of them.
+    /// Reads and validates several sources; ids must be unique across all of them. Records are validated as
+    /// they are parsed, so the parsed trees of a large file are never all in memory at once.
     public func read(_ sources: [(name: String, data: Data, format: EntryFileFormat)]) throws(ImportError) -> Result {
         var entries: [Entry] = []
         var warnings: [ImportWarning] = []
         var seen: [String: RecordLocation] = [:]
         for source in sources {
-            for (raw, loc) in try records(source.data, name: source.name, format: source.format) {
+            try forEachRecord(source.data, name: source.name, format: source.format) { (raw, loc) throws(ImportError) in
                 let entry = try validator.entry(from: raw, at: loc, warnings: &warnings)
                 if let first = seen[entry.id] {
                     throw .invalidField(loc, field: "id", reason: "duplicate id \"\(entry.id)\" (first at \(first))")
@@ -72,20 +73,38 @@ public struct EntryBatchReader: Sendable {
         return try read(sources)
     }
 
-    func records(_ data: Data, name: String, format: EntryFileFormat) throws(ImportError) -> [(RawValue, RecordLocation)] {
+    func forEachRecord(_ data: Data, name: String, format: EntryFileFormat,
+                       _ body: (RawValue, RecordLocation) throws(ImportError) -> Void) throws(ImportError) {
         switch format {
         case .jsonLines:
-            var out: [(RawValue, RecordLocation)] = []
             var lineNumber = 0
-            for line in data.split(separator: 0x0A, omittingEmptySubsequences: false) {
-                lineNumber += 1
-                if line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) { continue }
-                let loc = RecordLocation(source: name, position: .line(lineNumber))
-                do { out.append((try RawValue.parseJSON(Data(line)), loc)) } catch {
-                    throw .invalidRecord(loc, reason: "not valid JSON (\(Self.describe(error)))")
+            var failure: ImportError?
+            data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) in
+                let bytes = raw.bindMemory(to: UInt8.self)
+                var start = 0
+                while start <= bytes.count, failure == nil {
+                    var end = start
+                    while end < bytes.count, bytes[end] != 0x0A { end += 1 }
+                    lineNumber += 1
+                    let line = UnsafeBufferPointer(rebasing: bytes[start..<end])
+                    start = end + 1
+                    if line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) { continue }
+                    let loc = RecordLocation(source: name, position: .line(lineNumber))
+                    do {
+                        let value: RawValue
+                        switch JSONReader.parse(line) {
+                        case .success(let v): value = v
+                        case .failure(let e): throw ImportError.invalidRecord(loc, reason: "not valid JSON (column \(e.column): \(e.reason))")
+                        }
+                        try body(value, loc)
+                    } catch let e as ImportError {
+                        failure = e
+                    } catch {
+                        failure = .invalidRecord(loc, reason: "\(error)")
+                    }
                 }
             }
-            return out
+            if let failure { throw failure }
         case .json, .yaml:
             let root: RawValue
             do {
@@ -114,12 +133,13 @@ public struct EntryBatchReader: Sendable {
             case .null: list = []
             default: throw .unreadable(source: name, reason: "expected a list of entries, found \(root.typeName)")
             }
-            return list.enumerated().map { ($1, RecordLocation(source: name, position: .record($0 + 1))) }
+            for (i, item) in list.enumerated() { try body(item, RecordLocation(source: name, position: .record(i + 1))) }
         }
     }
 
-    /// Foundation's parse errors hide the useful part in the user info; show it.
+    /// Parse errors of Foundation and Yams hide the useful part; show it.
     static func describe(_ error: Error) -> String {
+        if let e = error as? JSONSyntaxError { return e.description }
         let ns = error as NSError
         if let detail = ns.userInfo[NSDebugDescriptionErrorKey] as? String { return detail }
         return String(describing: error)

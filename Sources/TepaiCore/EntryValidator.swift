@@ -75,17 +75,20 @@ private struct FieldReader {
     func requiredText(_ field: String, maxLength: Int) throws(ImportError) -> String {
         guard let value = object[field], !value.isNull else { throw .invalidField(location, field: field, reason: "is required") }
         guard let text = value.stringValue else { throw .invalidField(location, field: field, reason: "must be text, found \(value.typeName)") }
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        let trimmed = text.trimmedFast
         if trimmed.isEmpty { throw .invalidField(location, field: field, reason: "must not be empty") }
-        if trimmed.count > maxLength { throw .invalidField(location, field: field, reason: "is \(trimmed.count) characters long; at most \(maxLength)") }
+        // Characters are never more than UTF-8 bytes, so the exact (slow) count is only needed near the limit.
+        if trimmed.utf8.count > maxLength, trimmed.count > maxLength { throw .invalidField(location, field: field, reason: "is \(trimmed.count) characters long; at most \(maxLength)") }
         return trimmed
     }
 
     func optionalText(_ field: String, maxLength: Int) throws(ImportError) -> String? {
         guard let value = object[field], !value.isNull else { return nil }
         guard let text = value.stringValue else { throw .invalidField(location, field: field, reason: "must be text or null, found \(value.typeName)") }
-        let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        if trimmed.count > maxLength { throw .invalidField(location, field: field, reason: "is \(trimmed.count) characters long; at most \(maxLength)") }
+        let trimmed = text.trimmedFast
+        if trimmed.utf8.count > maxLength, trimmed.count > maxLength {
+            throw .invalidField(location, field: field, reason: "is \(trimmed.count) characters long; at most \(maxLength)")
+        }
         return trimmed
     }
 
@@ -95,10 +98,10 @@ private struct FieldReader {
         if items.count > maxCount { throw .invalidField(location, field: field, reason: "has \(items.count) items; at most \(maxCount)") }
         var out: [String] = []
         for (i, item) in items.enumerated() {
-            guard let text = item.stringValue?.trimmingCharacters(in: .whitespacesAndNewlines), !text.isEmpty else {
+            guard let text = item.stringValue?.trimmedFast, !text.isEmpty else {
                 throw .invalidField(location, field: field, reason: "item \(i + 1) must be non-empty text, found \(item.typeName)")
             }
-            if text.count > maxLength { throw .invalidField(location, field: field, reason: "item \(i + 1) is longer than \(maxLength) characters") }
+            if text.utf8.count > maxLength, text.count > maxLength { throw .invalidField(location, field: field, reason: "item \(i + 1) is longer than \(maxLength) characters") }
             out.append(text)
         }
         return out

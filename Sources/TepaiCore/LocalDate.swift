@@ -62,7 +62,9 @@ public struct LocalDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
     /// 0 = Sunday … 6 = Saturday, as in cron.
     public var weekday: Int { ((dayNumber % 7) + 11) % 7 }
 
-    public var description: String { String(format: "%04d-%02d-%02d", year, month, day) }
+    public var description: String { "\(year)-\(Self.pad2(month))-\(Self.pad2(day))" }
+
+    static func pad2(_ n: Int) -> String { n < 10 ? "0\(n)" : "\(n)" }
 
     public static func < (a: LocalDate, b: LocalDate) -> Bool { a.dayNumber < b.dayNumber }
 
@@ -121,13 +123,11 @@ public struct LocalDateTime: Sendable, Hashable, Comparable, Codable, CustomStri
     public var wallSeconds: Int { date.dayNumber * 86400 + hour * 3600 + minute * 60 + second }
 
     public var description: String {
-        second == 0
-            ? String(format: "%@T%02d:%02d", date.description, hour, minute)
-            : String(format: "%@T%02d:%02d:%02d", date.description, hour, minute, second)
+        second == 0 ? "\(date)T\(clockText)" : "\(date)T\(clockText):\(LocalDate.pad2(second))"
     }
 
     /// `HH:MM`, for replies.
-    public var clockText: String { String(format: "%02d:%02d", hour, minute) }
+    public var clockText: String { "\(LocalDate.pad2(hour)):\(LocalDate.pad2(minute))" }
 
     public static func < (a: LocalDateTime, b: LocalDateTime) -> Bool { a.wallSeconds < b.wallSeconds }
 

@@ -6,8 +6,12 @@ public struct Hit: Sendable {
     public var score: Float
     /// An event whose day is before today: still answerable, marked 已结束 in replies.
     public var ended: Bool
-    /// Share of the question's topic this entry covers (0…1).
+    /// Share of the question's topic (and slots) this entry covers, idf-weighted (0…1).
     public var coverage: Float
+    /// The same, counting only the entry's title, aliases and tags.
+    public var headCoverage: Float
+    /// The longest piece of the question (or of a lexicon form of it) found as is in title, aliases or tags.
+    public var longestHeadMatch: Int
 }
 
 /// The outcome of one question.
@@ -37,6 +41,15 @@ public struct RankingTuning: Sendable {
     public var minCoverage: Float = 0.6
     /// Coverage credit for a question character found in an entry but not next to its question neighbour.
     public var loneCharCredit: Float = 0.5
+    /// How much title/alias/tag coverage counts against whole-entry coverage.
+    public var headShare: Float = 0.5
+    /// A verbatim match of this many characters in title/aliases/tags lowers the bar to `minCoverageWithPhrase`.
+    public var phraseLength = 4
+    public var minCoverageWithPhrase: Float = 0.3
+    /// Weight of a region, time or event-kind slot in coverage, against a character's idf (≈2–6).
+    public var slotWeight: Float = 4
+    /// Non-events when the question names an event kind (培训, 对接会).
+    public var nonEventPenalty: Float = 0.5
     public init() {}
 }
 
@@ -63,16 +76,9 @@ public struct QueryEngine: Sendable {
             return declined("问题里没有可检索的主题词")
         }
 
-        var weights: [Term: Float] = [:]
-        func add(_ t: Term, _ w: Float) { weights[t] = max(weights[t] ?? 0, w) }
-        for unit in q.units {
-            let base: Float = unit.role == .topic ? 1 : tuning.hintWeight
-            for t in unit.terms { add(t, t.isUnigram ? base * tuning.unigramWeight : base) }
-            for alt in unit.alternatives { for t in alt { add(t, base * tuning.alternativeWeight) } }
-        }
         var scores = [Float](repeating: 0, count: index.count)
         var touched: [Int32] = []
-        for (t, w) in weights { index.accumulate(t, queryWeight: w, into: &scores, touched: &touched) }
+        score(q.units, into: &scores, touched: &touched)
         guard !touched.isEmpty else { return declined("知识库里没有与问题相关的词") }
 
         var ranked: [(doc: Int, score: Float)] = touched.map { (Int($0), scores[Int($0)] * adjustment(Int($0), q.slots, today)) }
@@ -80,10 +86,12 @@ public struct QueryEngine: Sendable {
         let top = ranked.prefix(max(limit, 5))
         var hits = top.map { r -> Hit in
             let e = index.entries[r.doc]
-            return Hit(entry: e, score: r.score, ended: isPast(e, today), coverage: coverage(topics, doc: r.doc))
+            return Hit(entry: e, score: r.score, ended: isPast(e, today), coverage: coverage(topics, q.slots, doc: r.doc, today: today),
+                       headCoverage: coverage(topics, q.slots, doc: r.doc, today: today, headOnly: true),
+                       longestHeadMatch: longestHeadMatch(q.units, doc: r.doc))
         }
         guard let best = hits.first else { return declined("知识库里没有与问题相关的词") }
-        if best.coverage < tuning.minCoverage {
+        if shouldDecline(best) {
             let missing = missing(topics, doc: index.idIndex[best.entry.id] ?? 0)
             return declined("最接近的条目没有覆盖问题的关键词：\(missing.joined(separator: "、"))")
         }
@@ -108,7 +116,7 @@ public struct QueryEngine: Sendable {
             return SearchOutcome(query: q.original, analyzed: q, declined: true, declineReason: "没有找到符合条件的活动：\(what)", hits: [])
         }
         let hits = matches.prefix(limit).enumerated().map { (i, e) in
-            Hit(entry: e, score: Float(matches.count - i), ended: isPast(e, today), coverage: 1)
+            Hit(entry: e, score: Float(matches.count - i), ended: isPast(e, today), coverage: 1, headCoverage: 1, longestHeadMatch: 0)
         }
         return SearchOutcome(query: q.original, analyzed: q, declined: false, declineReason: nil, hits: Array(hits))
     }
@@ -118,28 +126,80 @@ public struct QueryEngine: Sendable {
         return day < today
     }
 
+    /// Adds each unit's best-scoring form (as typed, or a lexicon alternative) to every entry's score: a unit
+    /// counts once however many synonyms it has.
+    func score(_ units: [QueryUnit], into scores: inout [Float], touched: inout [Int32]) {
+        var best = [Float](repeating: 0, count: index.count)
+        var form = [Float](repeating: 0, count: index.count)
+        for unit in units {
+            let base: Float = unit.role == .topic ? 1 : tuning.hintWeight
+            var unitTouched: [Int32] = []
+            let forms = [unit.terms] + unit.alternatives
+            for (k, terms) in forms.enumerated() {
+                var formTouched: [Int32] = []
+                let w = k == 0 ? base : base * tuning.alternativeWeight
+                for t in Set(terms) {
+                    index.accumulate(t, queryWeight: t.isUnigram && terms.count > 1 ? w * tuning.unigramWeight : w,
+                                     into: &form, touched: &formTouched)
+                }
+                for d in formTouched {
+                    let i = Int(d)
+                    if best[i] == 0 { unitTouched.append(d) }
+                    best[i] = max(best[i], form[i])
+                    form[i] = 0
+                }
+            }
+            for d in unitTouched {
+                let i = Int(d)
+                if scores[i] == 0 { touched.append(d) }
+                scores[i] += best[i]
+                best[i] = 0
+            }
+        }
+    }
+
     /// Slot-driven boosts and penalties on top of the text score.
     func adjustment(_ doc: Int, _ slots: QuerySlots, _ today: LocalDate) -> Float {
         let e = index.entries[doc]
         var f: Float = 1
+        let eventKinds = slots.kinds.filter(\.isEvent)
         if slots.kinds.contains(e.kind) { f *= tuning.kindBoost }
+        if !eventKinds.isEmpty && !e.kind.isEvent { f *= tuning.nonEventPenalty }
         if let region = slots.region {
-            if e.region == region { f *= tuning.regionMatchBoost } else if !e.region.isEmpty && e.region != Region.city {
+            if e.region == region {
+                f *= tuning.regionMatchBoost
+            } else if e.kind.isEvent || (!e.region.isEmpty && e.region != Region.city) {
+                // An event elsewhere (even a city one) or another county's rule does not answer "in 迁西".
                 f *= tuning.otherCountyPenalty
             }
         }
         if e.kind.isEvent {
             if isPast(e, today) { f *= tuning.pastEventPenalty } else if slots.wantsEvent { f *= tuning.upcomingBoost }
-            if !slots.wantsEvent && slots.dateRange == nil && slots.region == nil { f *= tuning.unaskedEventPenalty }
             if let range = slots.dateRange, let day = e.eventDay, !range.contains(day) { f *= tuning.outOfRangePenalty }
+            if !slots.wantsEvent && slots.dateRange == nil && slots.region == nil { f *= tuning.unaskedEventPenalty }
         }
         return f
     }
 
+    /// The documented decline rule (thresholds fixed on the dev set): answer when the best entry covers
+    /// enough of the question, counting title/alias/tag matches more, or holds a long piece of it verbatim.
+    func shouldDecline(_ best: Hit) -> Bool {
+        if best.longestHeadMatch >= tuning.phraseLength { return best.coverage < tuning.minCoverageWithPhrase }
+        return best.coverage * (1 - tuning.headShare) + best.headCoverage * tuning.headShare < tuning.minCoverage
+    }
+
+    func longestHeadMatch(_ units: [QueryUnit], doc: Int) -> Int {
+        var best = 0
+        for unit in units where unit.role == .topic {
+            best = max(best, index.longestHeadMatch(unit.chars, in: doc))
+        }
+        return best
+    }
+
     /// How much of a unit an entry covers, 0…1 per character: a character counts fully when it occurs in
-    /// the entry next to the same neighbour as in the question, half when it occurs alone. A unit whose
-    /// lexicon alternative (full form, synonym) the entry contains is covered whole.
-    func unitCoverage(_ unit: QueryUnit, doc: Int) -> (covered: Float, total: Float) {
+    /// the entry next to the same neighbour as in the question, `loneCharCredit` when it occurs alone. A unit
+    /// whose lexicon alternative (full form, synonym) the entry contains is covered whole.
+    func unitCoverage(_ unit: QueryUnit, doc: Int, headOnly: Bool = false) -> (covered: Float, total: Float) {
         let chars = unit.chars
         let weights = chars.map { index.charIDF($0) }
         let total = weights.reduce(0, +)
@@ -147,31 +207,58 @@ public struct QueryEngine: Sendable {
             let hit = unit.terms.contains { index.weight(of: $0, in: doc) > 0 }
             return (hit ? 1 : 0, 1)
         }
+        func has(_ t: [Unicode.Scalar]) -> Bool {
+            headOnly ? index.headContains(t[...], in: doc)
+                : (t.count == 1 ? index.contains(t[0], in: doc) : index.weight(of: .bigram(t[0], t[1]), in: doc) > 0)
+        }
         if unit.alternatives.contains(where: { alt in
-            let present = alt.filter { index.weight(of: $0, in: doc) > 0 }.count
+            let present = alt.filter { t in headOnly ? headHas(t, doc) : index.weight(of: t, in: doc) > 0 }.count
             return !alt.isEmpty && Float(present) / Float(alt.count) >= 0.6
         }) { return (total, total) }
         var covered: Float = 0
         for (k, c) in chars.enumerated() {
-            let paired = (k > 0 && index.weight(of: .bigram(chars[k - 1], c), in: doc) > 0)
-                || (k + 1 < chars.count && index.weight(of: .bigram(c, chars[k + 1]), in: doc) > 0)
-            if paired { covered += weights[k] } else if index.contains(c, in: doc) { covered += weights[k] * tuning.loneCharCredit }
+            let paired = (k > 0 && has([chars[k - 1], c])) || (k + 1 < chars.count && has([c, chars[k + 1]]))
+            if paired { covered += weights[k] } else if has([c]) { covered += weights[k] * tuning.loneCharCredit }
         }
         return (covered, total)
     }
 
-    /// The idf-weighted share of the question's topic characters an entry covers.
-    func coverage(_ topics: [QueryUnit], doc: Int) -> Float {
+    func headHas(_ t: Term, _ doc: Int) -> Bool {
+        if t.isBigram, let a = Unicode.Scalar(UInt32((t.raw >> 21) & 0x1F_FFFF)), let b = Unicode.Scalar(UInt32(t.raw & 0x1F_FFFF)) {
+            return index.headContains([a, b], in: doc)
+        }
+        if t.isUnigram, let a = Unicode.Scalar(UInt32(t.raw)) { return index.headContains([a], in: doc) }
+        return index.weight(of: t, in: doc) > 0
+    }
+
+    /// The idf-weighted share of the question an entry covers: its topic characters, plus the region, time
+    /// and event kind it asks for when there are any.
+    func coverage(_ topics: [QueryUnit], _ slots: QuerySlots, doc: Int, today: LocalDate, headOnly: Bool = false) -> Float {
         var total: Float = 0, covered: Float = 0
         for unit in topics {
-            let c = unitCoverage(unit, doc: doc)
+            let c = unitCoverage(unit, doc: doc, headOnly: headOnly)
             total += c.total
             covered += c.covered
+        }
+        let e = index.entries[doc]
+        let slotWeight = tuning.slotWeight
+        if let region = slots.region {
+            total += slotWeight
+            if e.region == region { covered += slotWeight }
+        }
+        let eventKinds = slots.kinds.filter(\.isEvent)
+        if !eventKinds.isEmpty || slots.mentionsEvents {
+            total += slotWeight
+            if eventKinds.isEmpty ? e.kind.isEvent : eventKinds.contains(e.kind) { covered += slotWeight }
+        }
+        if let range = slots.dateRange, slots.wantsEvent || e.kind.isEvent {
+            total += slotWeight
+            if let day = e.eventDay, range.contains(day) { covered += slotWeight }
         }
         return total > 0 ? covered / total : 0
     }
 
-    /// The topic characters the best entry lacks, for the decline reason.
+    /// The topic pieces the best entry lacks, for the decline reason.
     func missing(_ topics: [QueryUnit], doc: Int) -> [String] {
         topics.filter { let c = unitCoverage($0, doc: doc); return c.covered < c.total * 0.5 }.map(\.text)
     }

@@ -25,6 +25,8 @@ public final class SearchIndex: Sendable {
     /// Normalised title of each entry, for coverage checks and related titles.
     let normalizedTitles: [[Unicode.Scalar]]
     public let idIndex: [String: Int]
+    /// Each entry's title, aliases and tags, normalised, for phrase checks.
+    let headTexts: [[Unicode.Scalar]]
     /// Each entry's distinct characters (sorted), for coverage checks of body text, whose unigrams are not indexed.
     let docChars: [[UInt32]]
     /// In how many entries each character occurs, in any field.
@@ -43,6 +45,8 @@ public final class SearchIndex: Sendable {
         var titles: [[Unicode.Scalar]] = []
         var idIndex: [String: Int] = [:]
         var docChars: [[UInt32]] = []
+        var headTexts: [[Unicode.Scalar]] = []
+        headTexts.reserveCapacity(entries.count)
         docChars.reserveCapacity(entries.count)
         var charDF: [UInt32: Int32] = [:]
 
@@ -58,6 +62,7 @@ public final class SearchIndex: Sendable {
                 (.tags, TextNormalizer.scalars(entry.tags.joined(separator: "。"), keepBreaks: true)),
                 (.body, TextNormalizer.scalars(entry.body, keepBreaks: true)),
             ]
+            headTexts.append(fields[0].1 + [TextNormalizer.breakScalar] + fields[1].1 + [TextNormalizer.breakScalar] + fields[2].1)
             var chars = Set<UInt32>()
             for (_, scalars) in fields { for c in scalars where TextNormalizer.isHan(c.value) { chars.insert(c.value) } }
             for c in chars { charDF[c, default: 0] += 1 }
@@ -119,6 +124,7 @@ public final class SearchIndex: Sendable {
         self.normalizedTitles = titles
         self.idIndex = idIndex
         self.docChars = docChars
+        self.headTexts = headTexts
         self.charDF = charDF
     }
 
@@ -146,6 +152,37 @@ public final class SearchIndex: Sendable {
             if list[mid] < c.value { lo = mid + 1 } else { hi = mid }
         }
         return lo < list.count && list[lo] == c.value
+    }
+
+    /// The longest run of `chars` (at least 2) found contiguously in an entry's title, aliases or tags.
+    public func longestHeadMatch(_ chars: [Unicode.Scalar], in doc: Int) -> Int {
+        let head = headTexts[doc]
+        guard chars.count >= 2, head.count >= 2 else { return 0 }
+        var best = 0
+        // Longest common substring by dynamic programming; both sides are short.
+        var prev = [Int](repeating: 0, count: head.count + 1)
+        var cur = prev
+        for a in chars {
+            for j in 0..<head.count {
+                cur[j + 1] = head[j] == a ? prev[j] + 1 : 0
+                best = max(best, cur[j + 1])
+            }
+            swap(&prev, &cur)
+        }
+        return best >= 2 ? best : 0
+    }
+
+    /// Whether a character, or the pair it forms, occurs in an entry's title, aliases or tags.
+    func headContains(_ chars: ArraySlice<Unicode.Scalar>, in doc: Int) -> Bool {
+        let head = headTexts[doc]
+        guard let first = chars.first else { return false }
+        if chars.count == 1 { return head.contains(first) }
+        var i = 0
+        while i + chars.count <= head.count {
+            if head[i] == first && head[i..<(i + chars.count)].elementsEqual(chars) { return true }
+            i += 1
+        }
+        return false
     }
 
     /// Inverse document frequency of a character over all fields (unknown characters get the highest).

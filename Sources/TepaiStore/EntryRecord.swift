@@ -61,9 +61,26 @@ struct EntryRecord: Codable, FetchableRecord, PersistableRecord {
             deadline: deadline.flatMap(LocalDateTime.init), venue: venue, audience: audience, format: format)
     }
 
+    /// A JSON array of strings, written directly (JSONSerialization is the slowest part of large imports).
     static func encodeList(_ list: [String]) -> String {
-        guard let data = try? JSONSerialization.data(withJSONObject: list), let s = String(data: data, encoding: .utf8) else { return "[]" }
-        return s
+        var out = "["
+        for (i, item) in list.enumerated() {
+            if i > 0 { out += "," }
+            out += "\""
+            for scalar in item.unicodeScalars {
+                switch scalar {
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case "\n": out += "\\n"
+                case "\r": out += "\\r"
+                case "\t": out += "\\t"
+                case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+                default: out.unicodeScalars.append(scalar)
+                }
+            }
+            out += "\""
+        }
+        return out + "]"
     }
 
     static func decodeList(_ text: String) -> [String] {
@@ -72,23 +89,32 @@ struct EntryRecord: Codable, FetchableRecord, PersistableRecord {
 
     /// A stable fingerprint of the content, so re-importing an unchanged entry is not a change.
     static func hash(_ e: Entry) -> String {
-        let parts: [String] = [
-            e.kind.rawValue, e.title, e.body, e.tags.joined(separator: "\u{1F}"), e.region, e.date?.description ?? "",
-            e.url ?? "", e.aliases.joined(separator: "\u{1F}"), e.startsAt?.description ?? "", e.endsAt?.description ?? "",
-            e.deadline?.description ?? "", e.venue ?? "", e.audience ?? "", e.format ?? "",
-        ]
-        return String(FNV1a.hash(parts.joined(separator: "\u{1E}")), radix: 16)
+        var h = FNV1a()
+        h.add(e.kind.rawValue); h.add(e.title); h.add(e.body)
+        for t in e.tags { h.add(t) }
+        h.separator()
+        h.add(e.region); h.add(e.date?.description ?? ""); h.add(e.url ?? "")
+        for a in e.aliases { h.add(a) }
+        h.separator()
+        h.add(e.startsAt?.description ?? ""); h.add(e.endsAt?.description ?? ""); h.add(e.deadline?.description ?? "")
+        h.add(e.venue ?? ""); h.add(e.audience ?? ""); h.add(e.format ?? "")
+        return String(h.value, radix: 16)
     }
 }
 
 /// 64-bit FNV-1a: cheap and stable across runs (Swift's `Hasher` is seeded per process).
-enum FNV1a {
-    static func hash(_ s: String) -> UInt64 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in s.utf8 {
-            h ^= UInt64(b)
-            h = h &* 0x100_0000_01b3
-        }
-        return h
+struct FNV1a {
+    private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
+
+    mutating func add(_ s: String) {
+        for b in s.utf8 { mix(b) }
+        mix(0x1F)
+    }
+
+    mutating func separator() { mix(0x1E) }
+
+    private mutating func mix(_ b: UInt8) {
+        value ^= UInt64(b)
+        value = value &* 0x100_0000_01b3
     }
 }

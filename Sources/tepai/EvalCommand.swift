@@ -43,7 +43,10 @@ struct EvalCommand: AsyncParsableCommand {
         let config = try global.loadConfig()
         let store = try global.openStore(config)
         var tuning = RankingTuning()
-        if let minCoverage { tuning.minCoverage = minCoverage }
+        if let minCoverage {
+            tuning.minCoverage = minCoverage
+            tuning.minCoverageWithPhrase = minCoverage
+        }
         let service = try await global.answerService(config, store: store, logger: .cli(), tuning: tuning)
         var traceLines: [String] = []
         var labeled: [Labeled] = []
@@ -70,6 +73,7 @@ struct EvalCommand: AsyncParsableCommand {
                     "q": item.q, "type": item.type, "declined": "\(outcome.declined)",
                     "top_ok": "\(top.map { item.relevant.contains($0.entry.id) } ?? false)",
                     "coverage": "\(top?.coverage ?? 0)", "score": "\(top?.score ?? 0)",
+                    "head": "\(top?.headCoverage ?? 0)", "phrase": "\(top?.longestHeadMatch ?? 0)",
                     "second": "\(outcome.hits.dropFirst().first?.score ?? 0)",
                 ]
                 traceLines.append(try Output.json(row))

@@ -16,6 +16,9 @@ struct ImportCommand: AsyncParsableCommand {
     @Flag(help: "Treat unknown fields as errors instead of warnings.")
     var strict = false
 
+    @Flag(help: "Check the files and report what would be imported; write nothing.")
+    var dryRun = false
+
     func run() async throws {
         let config = try global.loadConfig()
         let started = Date()
@@ -27,6 +30,10 @@ struct ImportCommand: AsyncParsableCommand {
         for w in batch.warnings.prefix(20) { Output.error("warning: \(w)") }
         if batch.warnings.count > 20 { Output.error("warning: … and \(batch.warnings.count - 20) more") }
         if progress { Output.error("validated \(batch.entries.count) entries in \(String(format: "%.1f", Date().timeIntervalSince(started))) s; writing…") }
+        if dryRun {
+            print("checked \(batch.entries.count) entries: no errors (\(String(format: "%.2f", Date().timeIntervalSince(started))) s); nothing written")
+            return
+        }
         let store = try global.openStore(config)
         let counts = try await store.upsert(batch.entries)
         print("imported \(batch.entries.count) entries: \(counts.added) added, \(counts.updated) updated, \(counts.unchanged) unchanged (\(String(format: "%.2f", Date().timeIntervalSince(started))) s)")
