@@ -51,11 +51,19 @@ public struct QueryAnalyzer: Sendable {
     public let pinyin: PinyinTable
 
     static let genericEventWords = ["活动", "安排", "会议"]
+    let words: WordTrie
 
     public init(lexicon: Lexicon, regions: RegionCatalog, pinyin: PinyinTable) {
         self.lexicon = lexicon
         self.regions = regions
         self.pinyin = pinyin
+        var trie = WordTrie()
+        for w in lexicon.functionWords { trie.insert(w) { $0.isFunction = true } }
+        let lexical = Array(lexicon.abbreviations.keys) + Array(lexicon.synonyms.keys) + Array(lexicon.intents.keys)
+            + Array(lexicon.kindWords.keys) + Self.genericEventWords
+        for w in lexical { trie.insert(w) { $0.isLexical = true } }
+        for (form, region) in regions.forms { trie.insert(form) { $0.region = region } }
+        words = trie
     }
 
     enum Piece {
@@ -176,24 +184,12 @@ public struct QueryAnalyzer: Sendable {
     }
 
     func longestRegion(_ q: [Unicode.Scalar], at i: Int) -> (Int, String)? {
-        for (form, region) in regions.forms {
-            let f = Array(form.unicodeScalars)
-            if i + f.count <= q.count, Array(q[i..<(i + f.count)]) == f { return (f.count, region) }
-        }
-        return nil
+        guard let (info, n) = words.longest(q, at: i, where: { $0.region != nil }), let region = info.region else { return nil }
+        return (n, region)
     }
 
     func longestLexiconWord(_ q: [Unicode.Scalar], at i: Int) -> String? {
-        var n = min(lexicon.maxWordLength, q.count - i)
-        while n >= 1 {
-            let w = String(String.UnicodeScalarView(q[i..<(i + n)]))
-            if lexicon.functionWords.contains(w) || lexicon.abbreviations[w] != nil || lexicon.synonyms[w] != nil
-                || lexicon.intents[w] != nil || lexicon.kindWords[w] != nil || Self.genericEventWords.contains(w) {
-                return w
-            }
-            n -= 1
-        }
-        return nil
+        words.longest(q, at: i, where: { $0.isFunction || $0.isLexical })?.info.word
     }
 
     /// A one-character function word (要, 有, 能 …) is part of a real word when it forms a known title
@@ -214,13 +210,13 @@ public struct QueryAnalyzer: Sendable {
         var q = q
         func known(_ a: Unicode.Scalar, _ b: Unicode.Scalar) -> Bool { index.isHeadTerm(.bigram(a, b)) }
         func isHan(_ k: Int) -> Bool { k >= 0 && k < q.count && TextNormalizer.isHan(q[k].value) }
-        func protected(_ k: Int) -> Bool {
-            // Never rewrite characters that belong to a lexicon word or a region name.
-            for start in max(0, k - lexicon.maxWordLength + 1)...k {
-                if let w = longestLexiconWord(q, at: start), start + w.unicodeScalars.count > k, w.unicodeScalars.count > 1 { return true }
-                if let (n, _) = longestRegion(q, at: start), start + n > k { return true }
-            }
-            return false
+        // Never rewrite characters that belong to a lexicon word of two or more characters or a region name.
+        var protected = [Bool](repeating: false, count: q.count)
+        for start in 0..<q.count {
+            let lexical = words.longest(q, at: start, where: { $0.isFunction || $0.isLexical })?.length ?? 0
+            let region = words.longest(q, at: start, where: { $0.region != nil })?.length ?? 0
+            let n = max(lexical > 1 ? lexical : 0, region)
+            for k in start..<(start + n) { protected[k] = true }
         }
         func knownNeighbours(_ k: Int, _ c: Unicode.Scalar) -> Int {
             var n = 0
@@ -233,7 +229,7 @@ public struct QueryAnalyzer: Sendable {
             defer { k += 1 }
             guard isHan(k), isHan(k + 1), !known(q[k], q[k + 1]) else { continue }
             var best: (pos: Int, char: Unicode.Scalar, gain: Int, df: Int)?
-            for pos in [k + 1, k] where !protected(pos) {
+            for pos in [k + 1, k] where !protected[pos] {
                 let original = q[pos]
                 let before = knownNeighbours(pos, original)
                 let sound = pinyin.pinyin(original)

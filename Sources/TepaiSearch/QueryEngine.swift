@@ -50,6 +50,15 @@ public struct RankingTuning: Sendable {
     public var slotWeight: Float = 4
     /// Non-events when the question names an event kind (培训, 对接会).
     public var nonEventPenalty: Float = 0.5
+    /// Unigram postings of characters in more than this share of entries are skipped: at 100k entries they
+    /// cost most of the query time and, at weight 0.3 × a low idf, change almost no ranking.
+    public var maxUnigramShare: Float = 0.05
+    /// Bigrams (and words) in more than this share of entries are skipped likewise (idf below ≈1.6).
+    public var maxTermShare: Float = 0.2
+    /// Below this many entries every term is scored (the seed knowledge base and most real ones).
+    public var unigramPruneFloor = 2000
+    /// The largest product of the slot adjustments above, for pruning in top-k selection.
+    public var maxBoost: Float { kindBoost * regionMatchBoost * upcomingBoost }
     public init() {}
 }
 
@@ -81,9 +90,7 @@ public struct QueryEngine: Sendable {
         score(q.units, into: &scores, touched: &touched)
         guard !touched.isEmpty else { return declined("知识库里没有与问题相关的词") }
 
-        var ranked: [(doc: Int, score: Float)] = touched.map { (Int($0), scores[Int($0)] * adjustment(Int($0), q.slots, today)) }
-        ranked.sort { $0.score > $1.score || ($0.score == $1.score && $0.doc < $1.doc) }
-        let top = ranked.prefix(max(limit, 5))
+        let top = topK(touched, scores: scores, k: max(limit, 5), adjust: makeAdjustment(q.slots, today))
         var hits = top.map { r -> Hit in
             let e = index.entries[r.doc]
             return Hit(entry: e, score: r.score, ended: isPast(e, today), coverage: coverage(topics, q.slots, doc: r.doc, today: today),
@@ -129,18 +136,36 @@ public struct QueryEngine: Sendable {
     /// Adds each unit's best-scoring form (as typed, or a lexicon alternative) to every entry's score: a unit
     /// counts once however many synonyms it has.
     func score(_ units: [QueryUnit], into scores: inout [Float], touched: inout [Int32]) {
-        var best = [Float](repeating: 0, count: index.count)
-        var form = [Float](repeating: 0, count: index.count)
+        var best: [Float] = []
+        var form: [Float] = []
+        let pruneAbove = index.count >= tuning.unigramPruneFloor
+        let unigramLimit = pruneAbove ? Int(Float(index.count) * tuning.maxUnigramShare) : Int.max
+        let bigramLimit = pruneAbove ? Int(Float(index.count) * tuning.maxTermShare) : Int.max
+        func scored(_ t: Term, in terms: [Term]) -> Bool {
+            let df = index.documentFrequency(t)
+            return t.isUnigram && terms.count > 1 ? df <= unigramLimit : df <= bigramLimit
+        }
         for unit in units {
             let base: Float = unit.role == .topic ? 1 : tuning.hintWeight
+            func weight(_ t: Term, _ terms: [Term], _ w: Float) -> Float { t.isUnigram && terms.count > 1 ? w * tuning.unigramWeight : w }
+            if unit.alternatives.isEmpty {
+                // One form: its terms add straight into the scores.
+                for t in Set(unit.terms) where scored(t, in: unit.terms) {
+                    index.accumulate(t, queryWeight: weight(t, unit.terms, base), into: &scores, touched: &touched)
+                }
+                continue
+            }
+            if best.isEmpty {
+                best = [Float](repeating: 0, count: index.count)
+                form = [Float](repeating: 0, count: index.count)
+            }
             var unitTouched: [Int32] = []
             let forms = [unit.terms] + unit.alternatives
             for (k, terms) in forms.enumerated() {
                 var formTouched: [Int32] = []
                 let w = k == 0 ? base : base * tuning.alternativeWeight
-                for t in Set(terms) {
-                    index.accumulate(t, queryWeight: t.isUnigram && terms.count > 1 ? w * tuning.unigramWeight : w,
-                                     into: &form, touched: &formTouched)
+                for t in Set(terms) where scored(t, in: terms) {
+                    index.accumulate(t, queryWeight: weight(t, terms, w), into: &form, touched: &formTouched)
                 }
                 for d in formTouched {
                     let i = Int(d)
@@ -158,27 +183,55 @@ public struct QueryEngine: Sendable {
         }
     }
 
-    /// Slot-driven boosts and penalties on top of the text score.
-    func adjustment(_ doc: Int, _ slots: QuerySlots, _ today: LocalDate) -> Float {
-        let e = index.entries[doc]
-        var f: Float = 1
+    /// Slot-driven boosts and penalties on top of the text score, computed from `DocFacts` only.
+    func makeAdjustment(_ slots: QuerySlots, _ today: LocalDate) -> (Int) -> Float {
+        let t = tuning
+        let facts = index.facts
         let eventKinds = slots.kinds.filter(\.isEvent)
-        if slots.kinds.contains(e.kind) { f *= tuning.kindBoost }
-        if !eventKinds.isEmpty && !e.kind.isEvent { f *= tuning.nonEventPenalty }
-        if let region = slots.region {
-            if e.region == region {
-                f *= tuning.regionMatchBoost
-            } else if e.kind.isEvent || (!e.region.isEmpty && e.region != Region.city) {
-                // An event elsewhere (even a city one) or another county's rule does not answer "in 迁西".
-                f *= tuning.otherCountyPenalty
+        let region = slots.region.map { index.regionCode($0) }
+        let todayNumber = Int32(today.dayNumber)
+        let range = slots.dateRange.map { (Int32($0.from.dayNumber), Int32($0.to.dayNumber)) }
+        let unasked = !slots.wantsEvent && slots.dateRange == nil && slots.region == nil
+        return { doc in
+            let e = facts[doc]
+            var f: Float = 1
+            let isEvent = e.kind.isEvent
+            if slots.kinds.contains(e.kind) { f *= t.kindBoost }
+            if !eventKinds.isEmpty && !isEvent { f *= t.nonEventPenalty }
+            if let region {
+                if e.region == region {
+                    f *= t.regionMatchBoost
+                } else if isEvent || e.region > 1 {
+                    // An event elsewhere (even a city one) or another county's rule does not answer "in 迁西".
+                    f *= t.otherCountyPenalty
+                }
             }
+            if isEvent && e.eventDay != Int32.min {
+                if e.lastDay < todayNumber { f *= t.pastEventPenalty } else if slots.wantsEvent { f *= t.upcomingBoost }
+                if let (from, to) = range, e.eventDay < from || e.eventDay > to { f *= t.outOfRangePenalty }
+                if unasked { f *= t.unaskedEventPenalty }
+            }
+            return f
         }
-        if e.kind.isEvent {
-            if isPast(e, today) { f *= tuning.pastEventPenalty } else if slots.wantsEvent { f *= tuning.upcomingBoost }
-            if let range = slots.dateRange, let day = e.eventDay, !range.contains(day) { f *= tuning.outOfRangePenalty }
-            if !slots.wantsEvent && slots.dateRange == nil && slots.region == nil { f *= tuning.unaskedEventPenalty }
+    }
+
+    /// The k best candidates by adjusted score, best first (ties by entry order), without sorting them all.
+    func topK(_ touched: [Int32], scores: [Float], k: Int, adjust: (Int) -> Float) -> [(doc: Int, score: Float)] {
+        var best: [(doc: Int, score: Float)] = []
+        best.reserveCapacity(k + 1)
+        for d32 in touched {
+            let d = Int(d32)
+            let raw = scores[d]
+            // Adjustments are at most `maxBoost`: skip candidates that cannot enter the list.
+            if best.count == k, let last = best.last, raw * tuning.maxBoost < last.score { continue }
+            let s = raw * adjust(d)
+            if best.count == k, let last = best.last, s < last.score || (s == last.score && d > last.doc) { continue }
+            var pos = best.count
+            while pos > 0, best[pos - 1].score < s || (best[pos - 1].score == s && best[pos - 1].doc > d) { pos -= 1 }
+            best.insert((d, s), at: pos)
+            if best.count > k { best.removeLast() }
         }
-        return f
+        return best
     }
 
     /// The documented decline rule (thresholds fixed on the dev set): answer when the best entry covers

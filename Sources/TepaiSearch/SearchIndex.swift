@@ -9,6 +9,17 @@ public struct BM25FParameters: Sendable {
     public init() {}
 }
 
+/// Per-entry facts the ranking needs for every candidate, kept as plain numbers so that scoring tens of
+/// thousands of candidates never copies an `Entry`.
+struct DocFacts: Sendable {
+    var kind: EntryKind
+    /// 0 = national, 1 = city, 2… = a county (see `SearchIndex.regionNames`).
+    var region: Int32
+    /// Day number of the event day (or `Int32.min` when there is none) and of its last day.
+    var eventDay: Int32
+    var lastDay: Int32
+}
+
 /// An in-memory inverted index over the store's entries, rebuilt whole when the store changes.
 /// BM25F's per-(term, document) part does not depend on the query, so it is computed once here and a query
 /// only adds up precomputed weights.
@@ -22,8 +33,6 @@ public final class SearchIndex: Sendable {
     /// Terms that occur in a title, alias or tag: the vocabulary people's questions are written in.
     let headTerms: Set<Term>
     let headNeighbours: BigramNeighbours
-    /// Normalised title of each entry, for coverage checks and related titles.
-    let normalizedTitles: [[Unicode.Scalar]]
     public let idIndex: [String: Int]
     /// Each entry's title, aliases and tags, normalised, for phrase checks.
     let headTexts: [[Unicode.Scalar]]
@@ -31,6 +40,8 @@ public final class SearchIndex: Sendable {
     let docChars: [[UInt32]]
     /// In how many entries each character occurs, in any field.
     let charDF: [UInt32: Int32]
+    let facts: [DocFacts]
+    let regionCodes: [String: Int32]
 
     public var count: Int { entries.count }
 
@@ -38,26 +49,34 @@ public final class SearchIndex: Sendable {
         self.entries = entries
         var termIDs: [Term: Int32] = [:]
         var headTerms = Set<Term>()
-        var perDoc: [[(term: Int32, counts: SIMD4<Float>)]] = []
-        perDoc.reserveCapacity(entries.count)
+        var docs: [[Int32]] = []
+        // Field term counts packed four to a UInt32 (one byte per field, saturating) until weights are known.
+        var packed: [[UInt32]] = []
         var lengths: [SIMD4<Float>] = []
         lengths.reserveCapacity(entries.count)
-        var titles: [[Unicode.Scalar]] = []
         var idIndex: [String: Int] = [:]
         var docChars: [[UInt32]] = []
+        docChars.reserveCapacity(entries.count)
         var headTexts: [[Unicode.Scalar]] = []
         headTexts.reserveCapacity(entries.count)
-        docChars.reserveCapacity(entries.count)
         var charDF: [UInt32: Int32] = [:]
+        var facts: [DocFacts] = []
+        facts.reserveCapacity(entries.count)
+        var regionCodes: [String: Int32] = ["": 0, Region.city: 1]
+        var raw: [(term: Int32, field: Int)] = []
 
         for (i, entry) in entries.enumerated() {
             idIndex[entry.id] = i
-            var raw: [(Int32, Int)] = []
-            var length = SIMD4<Float>(repeating: 0)
-            let title = TextNormalizer.scalars(entry.title, keepBreaks: true)
-            titles.append(title)
+            let region: Int32
+            if let known = regionCodes[entry.region] { region = known } else {
+                region = Int32(regionCodes.count)
+                regionCodes[entry.region] = region
+            }
+            let day = entry.eventDay.map { Int32($0.dayNumber) } ?? Int32.min
+            facts.append(DocFacts(kind: entry.kind, region: region, eventDay: day,
+                                  lastDay: entry.endsAt.map { Int32($0.date.dayNumber) } ?? day))
             let fields: [(Field, [Unicode.Scalar])] = [
-                (.title, title),
+                (.title, TextNormalizer.scalars(entry.title, keepBreaks: true)),
                 (.aliases, TextNormalizer.scalars(entry.aliases.joined(separator: "。"), keepBreaks: true)),
                 (.tags, TextNormalizer.scalars(entry.tags.joined(separator: "。"), keepBreaks: true)),
                 (.body, TextNormalizer.scalars(entry.body, keepBreaks: true)),
@@ -67,6 +86,9 @@ public final class SearchIndex: Sendable {
             for (_, scalars) in fields { for c in scalars where TextNormalizer.isHan(c.value) { chars.insert(c.value) } }
             for c in chars { charDF[c, default: 0] += 1 }
             docChars.append(chars.sorted())
+
+            raw.removeAll(keepingCapacity: true)
+            var length = SIMD4<Float>(repeating: 0)
             for (field, scalars) in fields {
                 // Body unigrams add little beyond its bigrams and would make the index several times larger.
                 Tokenizer.forEachTerm(scalars, unigrams: field != .body) { term in
@@ -74,59 +96,65 @@ public final class SearchIndex: Sendable {
                     if let known = termIDs[term] { id = known } else {
                         id = Int32(termIDs.count)
                         termIDs[term] = id
+                        docs.append([])
+                        packed.append([])
                     }
                     if field != .body { headTerms.insert(term) }
                     raw.append((id, field.rawValue))
                     length[field.rawValue] += 1
                 }
             }
-            raw.sort { $0.0 < $1.0 }
-            var merged: [(term: Int32, counts: SIMD4<Float>)] = []
-            for (term, field) in raw {
-                if merged.last?.term == term {
-                    merged[merged.count - 1].counts[field] += 1
-                } else {
-                    var c = SIMD4<Float>(repeating: 0)
-                    c[field] = 1
-                    merged.append((term, c))
+            raw.sort { $0.term < $1.term }
+            var k = 0
+            while k < raw.count {
+                let term = raw[k].term
+                var counts: UInt32 = 0
+                while k < raw.count, raw[k].term == term {
+                    let shift = UInt32(raw[k].field * 8)
+                    if (counts >> shift) & 0xFF < 0xFF { counts += 1 << shift }
+                    k += 1
                 }
+                docs[Int(term)].append(Int32(i))
+                packed[Int(term)].append(counts)
             }
-            perDoc.append(merged)
             lengths.append(length)
         }
 
         let n = Float(max(entries.count, 1))
         var avg = lengths.reduce(SIMD4<Float>(repeating: 0), +) / n
         avg.replace(with: SIMD4<Float>(repeating: 1), where: avg .== 0)
-        var df = [Int32](repeating: 0, count: termIDs.count)
-        for doc in perDoc { for p in doc { df[Int(p.term)] += 1 } }
-        let idf = df.map { d -> Float in
-            let d = Float(d)
-            return log(1 + (n - d + 0.5) / (d + 0.5))
-        }
-        var docs = [[Int32]](repeating: [], count: termIDs.count)
-        var weights = [[Float]](repeating: [], count: termIDs.count)
-        for (i, doc) in perDoc.enumerated() {
-            let norm = SIMD4<Float>(repeating: 1) - SIMD4(parameters.b) + SIMD4(parameters.b) * lengths[i] / avg
-            let w = SIMD4(parameters.weights)
-            for p in doc {
-                let tf = (w * p.counts / norm).sum()
-                let t = Int(p.term)
-                docs[t].append(Int32(i))
-                weights[t].append(idf[t] * tf / (parameters.k1 + tf))
+        let b = SIMD4(parameters.b), w = SIMD4(parameters.weights)
+        let norms = lengths.map { SIMD4<Float>(repeating: 1) - b + b * $0 / avg }
+        var weights: [[Float]] = []
+        weights.reserveCapacity(docs.count)
+        for t in 0..<docs.count {
+            let d = Float(docs[t].count)
+            let idf = log(1 + (n - d + 0.5) / (d + 0.5))
+            var list = [Float](repeating: 0, count: docs[t].count)
+            for (k, doc) in docs[t].enumerated() {
+                let c = packed[t][k]
+                let counts = SIMD4<Float>(Float(c & 0xFF), Float((c >> 8) & 0xFF), Float((c >> 16) & 0xFF), Float(c >> 24))
+                let tf = (w * counts / norms[Int(doc)]).sum()
+                list[k] = idf * tf / (parameters.k1 + tf)
             }
+            packed[t] = []
+            weights.append(list)
         }
         self.termIDs = termIDs
         self.postingDocs = docs
         self.postingWeights = weights
         self.headTerms = headTerms
         self.headNeighbours = BigramNeighbours(headTerms)
-        self.normalizedTitles = titles
         self.idIndex = idIndex
         self.docChars = docChars
         self.headTexts = headTexts
         self.charDF = charDF
+        self.facts = facts
+        self.regionCodes = regionCodes
     }
+
+    /// The code of a region name in `DocFacts`, or -1 when no entry has it.
+    func regionCode(_ name: String) -> Int32 { regionCodes[name] ?? -1 }
 
     public func documentFrequency(_ term: Term) -> Int {
         guard let id = termIDs[term] else { return 0 }

@@ -19,9 +19,13 @@ struct TimeSlotParser {
         "十一": 11, "十二": 12, "两": 2,
     ]
 
+    /// Characters a time expression can start with; other positions are skipped without building strings.
+    static let starters: Set<Unicode.Scalar> = Set("下这本上最近即马今明后年一二三四五六七八九十两0123456789".unicodeScalars)
+
     /// Returns the range and how many scalars it consumed, if a time expression starts at `i`.
     func parse(_ q: [Unicode.Scalar], at i: Int) -> (DateRange, Int)? {
-        let rest = String(String.UnicodeScalarView(q[i...]))
+        guard Self.starters.contains(q[i]) else { return nil }
+        let rest = String(String.UnicodeScalarView(q[i..<min(q.count, i + 4)]))
         let fixed: [(String, () -> DateRange)] = [
             ("下个月", { monthRange(offset: 1, label: "下个月") }), ("下月", { monthRange(offset: 1, label: "下个月") }),
             ("这个月", { monthRange(offset: 0, label: "本月") }), ("本月", { monthRange(offset: 0, label: "本月") }),
