@@ -99,7 +99,8 @@ public struct QueryAnalyzer: Sendable {
             }
             if let word = longestLexiconWord(q, at: i) {
                 let n = word.unicodeScalars.count
-                if lexicon.functionWords.contains(word) && (n > 1 || !bindsToNeighbour(q, i, index)) {
+                let previousIsContent: Bool = if case .han = pieces.last { true } else { false }
+                if lexicon.functionWords.contains(word) && (n > 1 || !bindsToNeighbour(q, i, index, previousIsContent: previousIsContent)) {
                     if let intent = lexicon.intents[word] { result.slots.intents.insert(intent) }
                     pieces.append(.gap)
                 } else {
@@ -193,15 +194,16 @@ public struct QueryAnalyzer: Sendable {
     }
 
     /// A one-character function word (要, 有, 能 …) is part of a real word when it forms a known title
-    /// bigram with a neighbour that is not itself a function word: 要求, 有效期, 智能 — but not 有啥.
-    func bindsToNeighbour(_ q: [Unicode.Scalar], _ i: Int, _ index: SearchIndex) -> Bool {
+    /// bigram with a neighbouring content character: 要求, 有效期, 智能 — but not 有|啥 or 有|什么.
+    func bindsToNeighbour(_ q: [Unicode.Scalar], _ i: Int, _ index: SearchIndex, previousIsContent: Bool) -> Bool {
         let c = q[i]
-        func content(_ k: Int) -> Bool {
-            k >= 0 && k < q.count && TextNormalizer.isHan(q[k].value) && !lexicon.functionWords.contains(String(Character(q[k])))
-        }
-        if content(i - 1), index.isHeadTerm(.bigram(q[i - 1], c)) { return true }
-        if content(i + 1), index.isHeadTerm(.bigram(c, q[i + 1])) { return true }
-        return false
+        if previousIsContent, index.isHeadTerm(.bigram(q[i - 1], c)) { return true }
+        // The next character counts only if it does not start a function word, region or time of its own.
+        let next = i + 1
+        guard next < q.count, TextNormalizer.isHan(q[next].value),
+              words.longest(q, at: next, where: { $0.isFunction || $0.region != nil }) == nil,
+              TimeSlotParser(today: LocalDate(dayNumber: 0)).parse(q, at: next) == nil else { return false }
+        return index.isHeadTerm(.bigram(c, q[next]))
     }
 
     /// Replaces characters of bigrams that the index's title/alias/tag vocabulary does not know with a

@@ -26,11 +26,11 @@ public struct SearchOutcome: Sendable {
 
 /// Tunable constants of ranking and declining, fixed on the dev set (see `seeds/README.md`).
 public struct RankingTuning: Sendable {
-    public var unigramWeight: Float = 0.3
-    public var alternativeWeight: Float = 0.8
-    public var hintWeight: Float = 0.5
+    public var unigramWeight: Float = 0.2
+    public var alternativeWeight: Float = 0.6
+    public var hintWeight: Float = 0.3
     public var kindBoost: Float = 1.4
-    public var regionMatchBoost: Float = 1.3
+    public var regionMatchBoost: Float = 1.6
     public var otherCountyPenalty: Float = 0.4
     public var upcomingBoost: Float = 1.25
     public var pastEventPenalty: Float = 0.6
@@ -38,14 +38,14 @@ public struct RankingTuning: Sendable {
     /// Events rank below rules and FAQs when the question names no event, place or time.
     public var unaskedEventPenalty: Float = 0.75
     /// Decline when the best entry covers less than this share of the topic (idf-weighted).
-    public var minCoverage: Float = 0.6
+    public var minCoverage: Float = 0.5
     /// Coverage credit for a question character found in an entry but not next to its question neighbour.
     public var loneCharCredit: Float = 0.5
     /// How much title/alias/tag coverage counts against whole-entry coverage.
-    public var headShare: Float = 0.5
+    public var headShare: Float = 1.0
     /// A verbatim match of this many characters in title/aliases/tags lowers the bar to `minCoverageWithPhrase`.
-    public var phraseLength = 4
-    public var minCoverageWithPhrase: Float = 0.3
+    public var phraseLength = 3
+    public var minCoverageWithPhrase: Float = 0.5
     /// Weight of a region, time or event-kind slot in coverage, against a character's idf (≈2–6).
     public var slotWeight: Float = 4
     /// Non-events when the question names an event kind (培训, 对接会).
@@ -57,6 +57,11 @@ public struct RankingTuning: Sendable {
     public var maxTermShare: Float = 0.2
     /// Below this many entries every term is scored (the seed knowledge base and most real ones).
     public var unigramPruneFloor = 2000
+    /// Candidates passed to the second stage.
+    public var rerankDepth = 30
+    public var headBonus: Float = 1.0
+    public var phraseBonus: Float = 0.0
+    public var intentBonus: Float = 1.0
     /// The largest product of the slot adjustments above, for pruning in top-k selection.
     public var maxBoost: Float { kindBoost * regionMatchBoost * upcomingBoost }
     public init() {}
@@ -90,13 +95,8 @@ public struct QueryEngine: Sendable {
         score(q.units, into: &scores, touched: &touched)
         guard !touched.isEmpty else { return declined("知识库里没有与问题相关的词") }
 
-        let top = topK(touched, scores: scores, k: max(limit, 5), adjust: makeAdjustment(q.slots, today))
-        var hits = top.map { r -> Hit in
-            let e = index.entries[r.doc]
-            return Hit(entry: e, score: r.score, ended: isPast(e, today), coverage: coverage(topics, q.slots, doc: r.doc, today: today),
-                       headCoverage: coverage(topics, q.slots, doc: r.doc, today: today, headOnly: true),
-                       longestHeadMatch: longestHeadMatch(q.units, doc: r.doc))
-        }
+        let candidates = topK(touched, scores: scores, k: max(limit, tuning.rerankDepth), adjust: makeAdjustment(q.slots, today))
+        var hits = rerank(candidates, q, today: today).prefix(max(limit, 5)).map { $0 }
         guard let best = hits.first else { return declined("知识库里没有与问题相关的词") }
         if shouldDecline(best) {
             let missing = missing(topics, doc: index.idIndex[best.entry.id] ?? 0)
@@ -181,6 +181,30 @@ public struct QueryEngine: Sendable {
                 best[i] = 0
             }
         }
+    }
+
+    /// Second stage over the best candidates: evidence BM25 does not see — how much of the question the
+    /// entry's title, aliases and tags hold (as a whole phrase, and character by character), and whether
+    /// they answer the asked intent (条件, 时间, 材料 …), which separates sibling entries of one topic.
+    func rerank(_ candidates: [(doc: Int, score: Float)], _ q: AnalyzedQuery, today: LocalDate) -> [Hit] {
+        let topics = q.topicUnits
+        let hints = q.units.filter { $0.role == .hint }
+        let topicChars = max(1, topics.reduce(0) { $0 + $1.chars.count })
+        var hits = candidates.map { c -> Hit in
+            let e = index.entries[c.doc]
+            let head = coverage(topics, q.slots, doc: c.doc, today: today, headOnly: true)
+            let phrase = longestHeadMatch(q.units, doc: c.doc)
+            let hintHits = hints.isEmpty ? 0 : Float(hints.filter { h in
+                let u = unitCoverage(h, doc: c.doc, headOnly: true)
+                return u.covered >= u.total * 0.99
+            }.count) / Float(hints.count)
+            let bonus = 1 + tuning.headBonus * head + tuning.phraseBonus * min(1, Float(phrase) / Float(topicChars))
+                + tuning.intentBonus * hintHits
+            return Hit(entry: e, score: c.score * bonus, ended: isPast(e, today),
+                       coverage: coverage(topics, q.slots, doc: c.doc, today: today), headCoverage: head, longestHeadMatch: phrase)
+        }
+        hits.sort { $0.score > $1.score || ($0.score == $1.score && (index.idIndex[$0.entry.id] ?? 0) < (index.idIndex[$1.entry.id] ?? 0)) }
+        return hits
     }
 
     /// Slot-driven boosts and penalties on top of the text score, computed from `DocFacts` only.
@@ -314,5 +338,35 @@ public struct QueryEngine: Sendable {
     /// The topic pieces the best entry lacks, for the decline reason.
     func missing(_ topics: [QueryUnit], doc: Int) -> [String] {
         topics.filter { let c = unitCoverage($0, doc: doc); return c.covered < c.total * 0.5 }.map(\.text)
+    }
+}
+
+extension RankingTuning {
+    /// Sets a constant by name, for tuning runs (`tepai eval --tune name=value`).
+    public mutating func set(_ name: String, _ value: Float) -> Bool {
+        switch name {
+        case "unigramWeight": unigramWeight = value
+        case "alternativeWeight": alternativeWeight = value
+        case "hintWeight": hintWeight = value
+        case "kindBoost": kindBoost = value
+        case "regionMatchBoost": regionMatchBoost = value
+        case "otherCountyPenalty": otherCountyPenalty = value
+        case "upcomingBoost": upcomingBoost = value
+        case "pastEventPenalty": pastEventPenalty = value
+        case "unaskedEventPenalty": unaskedEventPenalty = value
+        case "nonEventPenalty": nonEventPenalty = value
+        case "minCoverage": minCoverage = value
+        case "minCoverageWithPhrase": minCoverageWithPhrase = value
+        case "headShare": headShare = value
+        case "loneCharCredit": loneCharCredit = value
+        case "slotWeight": slotWeight = value
+        case "phraseLength": phraseLength = Int(value)
+        case "headBonus": headBonus = value
+        case "phraseBonus": phraseBonus = value
+        case "intentBonus": intentBonus = value
+        case "rerankDepth": rerankDepth = Int(value)
+        default: return false
+        }
+        return true
     }
 }

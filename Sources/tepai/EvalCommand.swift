@@ -29,6 +29,9 @@ struct EvalCommand: AsyncParsableCommand {
     @Option(help: "Override the minimum coverage below which the bot declines (for tuning).")
     var minCoverage: Float?
 
+    @Option(help: "Override a ranking constant, NAME=VALUE (repeatable; for tuning on the dev set).")
+    var tune: [String] = []
+
     struct Labeled: Decodable {
         var q: String
         var relevant: [String]
@@ -43,6 +46,10 @@ struct EvalCommand: AsyncParsableCommand {
         let config = try global.loadConfig()
         let store = try global.openStore(config)
         var tuning = RankingTuning()
+        for item in tune {
+            let parts = item.split(separator: "=")
+            guard parts.count == 2, let v = Float(parts[1]), tuning.set(String(parts[0]), v) else { throw UserError("--tune \(item): expected NAME=VALUE with a known name") }
+        }
         if let minCoverage {
             tuning.minCoverage = minCoverage
             tuning.minCoverageWithPhrase = minCoverage
