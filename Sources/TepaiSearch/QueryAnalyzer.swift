@@ -23,11 +23,13 @@ public struct QueryUnit: Sendable, Equatable {
 
     public var text: String
     public var terms: [Term]
-    /// Other ways to say it (full forms of an abbreviation, synonyms), each as its own terms.
+    /// Other ways to say it, each as its own terms: full forms of an abbreviation first, then synonyms.
     public var alternatives: [[Term]]
     public var role: Role
     /// The Han characters of the unit, in order, for coverage checks.
     public var chars: [Unicode.Scalar]
+    /// How many of `alternatives` (from the start) are full forms, which weigh like the words typed.
+    public var fullForms = 0
 }
 
 /// A question taken apart: normalised text, slots, corrections made, and the units to score.
@@ -51,6 +53,8 @@ public struct QueryAnalyzer: Sendable {
     public let pinyin: PinyinTable
 
     static let genericEventWords = ["活动", "安排", "会议"]
+    /// "How" words: followed by a verb (怎么登记, 咋申请) they ask for the procedure.
+    static let howWords: Set<String> = ["怎么", "怎样", "咋", "如何", "怎么样"]
     let words: WordTrie
 
     public init(lexicon: Lexicon, regions: RegionCatalog, pinyin: PinyinTable) {
@@ -82,7 +86,7 @@ public struct QueryAnalyzer: Sendable {
         q = correctTypos(q, index: index, notes: &result.corrections)
 
         var pieces: [Piece] = []
-        var lexWords: [String] = []
+        var howUnit: QueryUnit?
         var i = 0
         while i < q.count {
             if let (range, used) = time.parse(q, at: i) {
@@ -102,10 +106,14 @@ public struct QueryAnalyzer: Sendable {
                 let previousIsContent: Bool = if case .han = pieces.last { true } else { false }
                 if lexicon.functionWords.contains(word) && (n > 1 || !bindsToNeighbour(q, i, index, previousIsContent: previousIsContent)) {
                     if let intent = lexicon.intents[word] { result.slots.intents.insert(intent) }
+                    if Self.howWords.contains(word), i + n < q.count, !result.slots.intents.contains("process"),
+                       let process = lexicon.intentWords["process"] {
+                        result.slots.intents.insert("process")
+                        howUnit = QueryUnit(text: word, terms: [], alternatives: process.map { termsOf($0) }, role: .hint, chars: [])
+                    }
                     pieces.append(.gap)
                 } else {
                     pieces.append(.word(word))
-                    lexWords.append(word)
                 }
                 i += n
                 continue
@@ -129,9 +137,10 @@ public struct QueryAnalyzer: Sendable {
             defer { run.removeAll() }
             guard !run.isEmpty else { return }
             let text = String(String.UnicodeScalarView(run))
+            let full = (lexicon.abbreviations[text] ?? []).map { termsOf($0) }
             result.units.append(QueryUnit(
-                text: text, terms: Tokenizer.terms(run, unigrams: true), alternatives: synonymsAlternatives(text),
-                role: .topic, chars: run))
+                text: text, terms: Tokenizer.terms(run, unigrams: true), alternatives: full + (lexicon.synonyms[text] ?? []).map { termsOf($0) },
+                role: .topic, chars: run, fullForms: full.count))
         }
         for piece in pieces {
             switch piece {
@@ -141,13 +150,18 @@ public struct QueryAnalyzer: Sendable {
                 flushRun()
                 let scalars = Array(w.unicodeScalars)
                 let alternatives = (lexicon.abbreviations[w] ?? []).map { termsOf($0) }
-                result.units.append(QueryUnit(text: w, terms: [.word(scalars[...])], alternatives: alternatives, role: .topic, chars: []))
+                result.units.append(QueryUnit(text: w, terms: [.word(scalars[...])], alternatives: alternatives, role: .topic, chars: [],
+                                              fullForms: alternatives.count))
             case .word(let w):
                 flushRun()
                 result.units.append(unit(forLexiconWord: w, slots: &result.slots))
             }
         }
         flushRun()
+        // Only when no other intent word says what is asked (怎么登记 vs 怎么登记要什么材料).
+        if let howUnit, !result.units.contains(where: { $0.role == .hint && lexicon.intents[$0.text] != nil }) {
+            result.units.append(howUnit)
+        }
         return result
     }
 
@@ -161,19 +175,16 @@ public struct QueryAnalyzer: Sendable {
             slots.mentionsEvents = true
             role = .hint
         }
-        var alternatives = (lexicon.abbreviations[w] ?? []).map { termsOf($0) }
-        alternatives += (lexicon.synonyms[w] ?? []).map { termsOf($0) }
+        let full = (lexicon.abbreviations[w] ?? []).map { termsOf($0) }
+        var alternatives = full + (lexicon.synonyms[w] ?? []).map { termsOf($0) }
         if let intent = lexicon.intents[w] {
             slots.intents.insert(intent)
             role = .hint
             // 要求 asks for what 条件 answers: every word of the intent stands for it.
             alternatives += (lexicon.intentWords[intent] ?? []).filter { $0 != w }.map { termsOf($0) }
         }
-        return QueryUnit(text: w, terms: termsOf(w), alternatives: alternatives, role: role, chars: Array(w.unicodeScalars))
-    }
-
-    func synonymsAlternatives(_ pair: String) -> [[Term]] {
-        (lexicon.synonyms[pair] ?? []).map { termsOf($0) } + (lexicon.abbreviations[pair] ?? []).map { termsOf($0) }
+        return QueryUnit(text: w, terms: termsOf(w), alternatives: alternatives, role: role, chars: Array(w.unicodeScalars),
+                         fullForms: full.count)
     }
 
     /// Bigrams of a word, or its single character.
@@ -229,7 +240,8 @@ public struct QueryAnalyzer: Sendable {
         var k = 0
         while k < q.count - 1 {
             defer { k += 1 }
-            guard isHan(k), isHan(k + 1), !known(q[k], q[k + 1]) else { continue }
+            // A pair the entries use anywhere (even only in a body) is a word, not a typo: 科技进步 stays.
+            guard isHan(k), isHan(k + 1), !known(q[k], q[k + 1]), !index.isKnown(.bigram(q[k], q[k + 1])) else { continue }
             var best: (pos: Int, char: Unicode.Scalar, gain: Int, df: Int)?
             for pos in [k + 1, k] where !protected[pos] {
                 let original = q[pos]

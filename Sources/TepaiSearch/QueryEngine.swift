@@ -1,3 +1,4 @@
+import Foundation
 import TepaiCore
 
 /// One ranked entry in an answer.
@@ -42,10 +43,10 @@ public struct RankingTuning: Sendable {
     /// Coverage credit for a question character found in an entry but not next to its question neighbour.
     public var loneCharCredit: Float = 0.5
     /// How much title/alias/tag coverage counts against whole-entry coverage.
-    public var headShare: Float = 1.0
+    public var headShare: Float = 0.75
     /// A verbatim match of this many characters in title/aliases/tags lowers the bar to `minCoverageWithPhrase`.
-    public var phraseLength = 3
-    public var minCoverageWithPhrase: Float = 0.5
+    public var phraseLength = 4
+    public var minCoverageWithPhrase: Float = 0.3
     /// Weight of a region, time or event-kind slot in coverage, against a character's idf (≈2–6).
     public var slotWeight: Float = 4
     /// Non-events when the question names an event kind (培训, 对接会).
@@ -100,7 +101,11 @@ public struct QueryEngine: Sendable {
         guard let best = hits.first else { return declined("知识库里没有与问题相关的词") }
         if shouldDecline(best) {
             let missing = missing(topics, doc: index.idIndex[best.entry.id] ?? 0)
-            return declined("最接近的条目没有覆盖问题的关键词：\(missing.joined(separator: "、"))")
+            let reason = missing.isEmpty
+                ? String(format: "最接近的条目只覆盖了问题的 %.0f%%", best.headCoverage * 100)
+                : "最接近的条目没有覆盖问题的关键词：\(missing.joined(separator: "、"))"
+            // Candidates stay on the outcome for explanations; answers and JSON never show them.
+            return SearchOutcome(query: text, analyzed: q, declined: true, declineReason: reason, hits: Array(hits.prefix(limit)))
         }
         hits = Array(hits.prefix(limit))
         return SearchOutcome(query: text, analyzed: q, declined: false, declineReason: nil, hits: hits)
@@ -163,7 +168,7 @@ public struct QueryEngine: Sendable {
             let forms = [unit.terms] + unit.alternatives
             for (k, terms) in forms.enumerated() {
                 var formTouched: [Int32] = []
-                let w = k == 0 ? base : base * tuning.alternativeWeight
+                let w = k == 0 || k <= unit.fullForms ? base : base * tuning.alternativeWeight
                 for t in Set(terms) where scored(t, in: terms) {
                     index.accumulate(t, queryWeight: weight(t, terms, w), into: &form, touched: &formTouched)
                 }
@@ -281,7 +286,8 @@ public struct QueryEngine: Sendable {
         let weights = chars.map { index.charIDF($0) }
         let total = weights.reduce(0, +)
         guard !chars.isEmpty else {
-            let hit = unit.terms.contains { index.weight(of: $0, in: doc) > 0 }
+            let present = { (t: Term) in headOnly ? headHas(t, doc) : index.weight(of: t, in: doc) > 0 }
+            let hit = unit.terms.contains(where: present) || unit.alternatives.contains { !$0.isEmpty && $0.allSatisfy(present) }
             return (hit ? 1 : 0, 1)
         }
         func has(_ t: [Unicode.Scalar]) -> Bool {

@@ -79,7 +79,8 @@ public final class SearchIndex: Sendable {
                 (.title, TextNormalizer.scalars(entry.title, keepBreaks: true)),
                 (.aliases, TextNormalizer.scalars(entry.aliases.joined(separator: "。"), keepBreaks: true)),
                 (.tags, TextNormalizer.scalars(entry.tags.joined(separator: "。"), keepBreaks: true)),
-                (.body, TextNormalizer.scalars(entry.body, keepBreaks: true)),
+                // Where, how and for whom an event is held are asked about (线上, 在哪): searchable with the body.
+                (.body, TextNormalizer.scalars([entry.body, entry.venue, entry.format, entry.audience].compactMap { $0 }.joined(separator: "。"), keepBreaks: true)),
             ]
             headTexts.append(fields[0].1 + [TextNormalizer.breakScalar] + fields[1].1 + [TextNormalizer.breakScalar] + fields[2].1)
             var chars = Set<UInt32>()

@@ -76,6 +76,7 @@ struct EvalCommand: AsyncParsableCommand {
             tallies[item.type] = t
             if trace != nil {
                 let top = outcome.hits.first
+                // (declined outcomes keep their candidates, so the trace shows what the rule saw)
                 let row: [String: String] = [
                     "q": item.q, "type": item.type, "declined": "\(outcome.declined)",
                     "top_ok": "\(top.map { item.relevant.contains($0.entry.id) } ?? false)",

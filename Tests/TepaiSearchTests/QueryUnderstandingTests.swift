@@ -48,6 +48,20 @@ import TepaiCore
     @Test func knownWordsAreNeverCorrected() {
         #expect(analyze("技术合同登记").corrections.isEmpty)
         #expect(analyze("消防验收").corrections.isEmpty)
+        // 研究 occurs only in a body here: still a word of the knowledge base, so no "correction" to 研发 etc.
+        #expect(analyze("研究开发费用").corrections.isEmpty)
+    }
+
+    @Test func lexiconWordsAndRegionsAreProtectedFromCorrection() {
+        // 迁西 is a region form: its characters are never rewritten even next to an unknown character.
+        let a = analyze("迁西果数培训")
+        #expect(!a.corrections.contains { $0.hasPrefix("迁") || $0.hasPrefix("西") })
+        #expect(a.slots.region == "迁西县")
+    }
+
+    @Test func correctionNeedsAKnownBigramAfterwards() {
+        // 圆 has homophones, but nothing in the index pairs with 蛋 or 方: no change.
+        #expect(analyze("圆蛋方").corrections.isEmpty)
     }
 
     @Test func regionAndMonthSlots() {
@@ -63,6 +77,22 @@ import TepaiCore
         #expect(m.slots.dateRange?.from.description == "2026-09-01")
         // In November, February means next February.
         #expect(analyze("二月有什么对接会").slots.dateRange?.from.description == "2027-02-01")
+        #expect(analyze("十二月份的路演").slots.dateRange?.to.description == "2026-12-31")
+        let week = analyze("下周有什么讲座").slots.dateRange
+        #expect(week?.from.description == "2026-11-30" && week?.to.description == "2026-12-06")
+        #expect(analyze("最近有啥对接会").slots.dateRange?.to.description == "2027-01-07")
+        #expect(analyze("曹妃甸的对接会").slots.region == "曹妃甸区")
+        #expect(analyze("遵化市活动").slots.mentionsEvents)
+    }
+
+    @Test func howPlusVerbAsksForTheProcedure() {
+        let a = analyze("技术合同怎么登记")
+        #expect(a.slots.intents.contains("process"))
+        #expect(a.units.contains { $0.role == .hint && $0.text == "怎么" })
+        // An explicit intent word wins: 怎么 … 材料 asks for materials, not the procedure.
+        let m = analyze("技术合同怎么登记要什么材料")
+        #expect(!m.units.contains { $0.text == "怎么" })
+        #expect(m.slots.intents.contains("materials"))
     }
 
     @Test func abbreviationsBringTheirFullForm() {

@@ -45,7 +45,37 @@ import TepaiCore
         let o = engine.search("消防验收怎么办", today: Fixtures.today)
         #expect(o.declined)
         #expect(o.declineReason?.contains("消防") == true)
-        #expect(o.hits.isEmpty)
+    }
+
+    @Test func howQuestionsPreferTheProcedure() {
+        // 怎么 + verb asks for the procedure: the entry about where and how to register beats others on 技术合同.
+        #expect(top("技术合同怎么登记") == "tc-where")
+    }
+
+    @Test func declineRuleThresholds() {
+        let e = Fixtures.entries[0]
+        func hit(_ cov: Float, _ head: Float, _ phrase: Int) -> Hit {
+            Hit(entry: e, score: 1, ended: false, coverage: cov, headCoverage: head, longestHeadMatch: phrase)
+        }
+        let t = engine.tuning
+        // Without a verbatim phrase: the mix of head and whole-entry coverage must reach minCoverage.
+        #expect(engine.shouldDecline(hit(0.4, 0.4, 0)))
+        #expect(!engine.shouldDecline(hit(1.0, 0.4, 0)) == (0.25 * 1.0 + 0.75 * 0.4 >= t.minCoverage))
+        #expect(!engine.shouldDecline(hit(0.6, 0.6, 0)))
+        // With a phrase of phraseLength characters found as is in a title or alias, a lower bar applies.
+        #expect(!engine.shouldDecline(hit(t.minCoverageWithPhrase + 0.01, 0, t.phraseLength)))
+        #expect(engine.shouldDecline(hit(t.minCoverageWithPhrase - 0.01, 0, t.phraseLength)))
+        #expect(engine.shouldDecline(hit(t.minCoverageWithPhrase + 0.01, 0, t.phraseLength - 1)))
+    }
+
+    @Test func coverageCountsSlotsForEventQuestions() {
+        let doc = engine.index.idIndex["trn-qianxi-dec"] ?? -1
+        let other = engine.index.idIndex["trn-city-hte-feb"] ?? -1
+        let q = engine.analyzer.analyze("迁西果树培训", index: engine.index, today: Fixtures.today)
+        let inPlace = engine.coverage(q.topicUnits, q.slots, doc: doc, today: Fixtures.today)
+        let elsewhere = engine.coverage(q.topicUnits, q.slots, doc: other, today: Fixtures.today)
+        #expect(inPlace == 1)
+        #expect(elsewhere < 0.5)
     }
 
     @Test func emptyOrContentFreeQuestionsAreDeclined() {
