@@ -92,11 +92,10 @@ public struct QueryEngine: Sendable {
         }
 
         var scores = [Float](repeating: 0, count: index.count)
-        var touched: [Int32] = []
-        score(q.units, into: &scores, touched: &touched)
-        guard !touched.isEmpty else { return declined("知识库里没有与问题相关的词") }
+        score(q.units, into: &scores)
+        guard scores.contains(where: { $0 > 0 }) else { return declined("知识库里没有与问题相关的词") }
 
-        let candidates = topK(touched, scores: scores, k: max(limit, tuning.rerankDepth), adjust: makeAdjustment(q.slots, today))
+        let candidates = topK(scores: scores, k: max(limit, tuning.rerankDepth), adjust: makeAdjustment(q.slots, today))
         var hits = rerank(candidates, q, today: today).prefix(max(limit, 5)).map { $0 }
         guard let best = hits.first else { return declined("知识库里没有与问题相关的词") }
         if shouldDecline(best) {
@@ -140,50 +139,68 @@ public struct QueryEngine: Sendable {
 
     /// Adds each unit's best-scoring form (as typed, or a lexicon alternative) to every entry's score: a unit
     /// counts once however many synonyms it has.
-    func score(_ units: [QueryUnit], into scores: inout [Float], touched: inout [Int32]) {
-        var best: [Float] = []
-        var form: [Float] = []
-        let pruneAbove = index.count >= tuning.unigramPruneFloor
-        let unigramLimit = pruneAbove ? Int(Float(index.count) * tuning.maxUnigramShare) : Int.max
-        let bigramLimit = pruneAbove ? Int(Float(index.count) * tuning.maxTermShare) : Int.max
+    func score(_ units: [QueryUnit], into scores: inout [Float]) {
+        let n = index.count
+        let pruneAbove = n >= tuning.unigramPruneFloor
+        let unigramLimit = pruneAbove ? Int(Float(n) * tuning.maxUnigramShare) : Int.max
+        let bigramLimit = pruneAbove ? Int(Float(n) * tuning.maxTermShare) : Int.max
         func scored(_ t: Term, in terms: [Term]) -> Bool {
             let df = index.documentFrequency(t)
             return t.isUnigram && terms.count > 1 ? df <= unigramLimit : df <= bigramLimit
         }
-        for unit in units {
-            let base: Float = unit.role == .topic ? 1 : tuning.hintWeight
-            func weight(_ t: Term, _ terms: [Term], _ w: Float) -> Float { t.isUnigram && terms.count > 1 ? w * tuning.unigramWeight : w }
-            if unit.alternatives.isEmpty {
-                // One form: its terms add straight into the scores.
-                for t in Set(unit.terms) where scored(t, in: unit.terms) {
-                    index.accumulate(t, queryWeight: weight(t, unit.terms, base), into: &scores, touched: &touched)
+        func weight(_ t: Term, _ terms: [Term], _ w: Float) -> Float { t.isUnigram && terms.count > 1 ? w * tuning.unigramWeight : w }
+        var best: [Float] = []
+        var form: [Float] = []
+        scores.withUnsafeMutableBufferPointer { total in
+            for unit in units {
+                let base: Float = unit.role == .topic ? 1 : tuning.hintWeight
+                // Intent and kind words are weighed against titles in the rerank; here only their own words
+                // count, which keeps their long lists of alternatives out of the posting traversal.
+                if unit.role == .hint || unit.alternatives.isEmpty {
+                    for t in Set(unit.terms) where scored(t, in: unit.terms) {
+                        index.accumulate(t, queryWeight: weight(t, unit.terms, base), into: total)
+                    }
+                    continue
                 }
-                continue
-            }
-            if best.isEmpty {
-                best = [Float](repeating: 0, count: index.count)
-                form = [Float](repeating: 0, count: index.count)
-            }
-            var unitTouched: [Int32] = []
-            let forms = [unit.terms] + unit.alternatives
-            for (k, terms) in forms.enumerated() {
-                var formTouched: [Int32] = []
-                let w = k == 0 || k <= unit.fullForms ? base : base * tuning.alternativeWeight
-                for t in Set(terms) where scored(t, in: terms) {
-                    index.accumulate(t, queryWeight: weight(t, terms, w), into: &form, touched: &formTouched)
+                // Several forms (as typed, full forms, synonyms): the unit adds its best form only.
+                if best.isEmpty {
+                    best = [Float](repeating: 0, count: n)
+                    form = [Float](repeating: 0, count: n)
                 }
-                for d in formTouched {
-                    let i = Int(d)
-                    if best[i] == 0 { unitTouched.append(d) }
-                    best[i] = max(best[i], form[i])
-                    form[i] = 0
+                best.withUnsafeMutableBufferPointer { best in
+                    form.withUnsafeMutableBufferPointer { form in
+                        var unitTerms: [Term] = []
+                        for (k, terms) in ([unit.terms] + unit.alternatives).enumerated() {
+                            let w = k == 0 || k <= unit.fullForms ? base : base * tuning.alternativeWeight
+                            let formTerms = Set(terms).filter { scored($0, in: terms) }
+                            for t in formTerms { index.accumulate(t, queryWeight: weight(t, terms, w), into: form) }
+                            // Fold over the form's own postings, not over every entry.
+                            for t in formTerms {
+                                index.withPostings(t) { docs in
+                                    for d32 in docs {
+                                        let d = Int(d32)
+                                        if form[d] > 0 {
+                                            best[d] = max(best[d], form[d])
+                                            form[d] = 0
+                                        }
+                                    }
+                                }
+                            }
+                            unitTerms += formTerms
+                        }
+                        for t in Set(unitTerms) {
+                            index.withPostings(t) { docs in
+                                for d32 in docs {
+                                    let d = Int(d32)
+                                    if best[d] > 0 {
+                                        total[d] += best[d]
+                                        best[d] = 0
+                                    }
+                                }
+                            }
+                        }
+                    }
                 }
-            }
-            for d in unitTouched {
-                let i = Int(d)
-                if scores[i] == 0 { touched.append(d) }
-                scores[i] += best[i]
-                best[i] = 0
             }
         }
     }
@@ -245,20 +262,23 @@ public struct QueryEngine: Sendable {
     }
 
     /// The k best candidates by adjusted score, best first (ties by entry order), without sorting them all.
-    func topK(_ touched: [Int32], scores: [Float], k: Int, adjust: (Int) -> Float) -> [(doc: Int, score: Float)] {
+    func topK(scores: [Float], k: Int, adjust: (Int) -> Float) -> [(doc: Int, score: Float)] {
         var best: [(doc: Int, score: Float)] = []
         best.reserveCapacity(k + 1)
-        for d32 in touched {
-            let d = Int(d32)
-            let raw = scores[d]
-            // Adjustments are at most `maxBoost`: skip candidates that cannot enter the list.
-            if best.count == k, let last = best.last, raw * tuning.maxBoost < last.score { continue }
-            let s = raw * adjust(d)
-            if best.count == k, let last = best.last, s < last.score || (s == last.score && d > last.doc) { continue }
-            var pos = best.count
-            while pos > 0, best[pos - 1].score < s || (best[pos - 1].score == s && best[pos - 1].doc > d) { pos -= 1 }
-            best.insert((d, s), at: pos)
-            if best.count > k { best.removeLast() }
+        var floor: Float = 0
+        scores.withUnsafeBufferPointer { scores in
+            for d in 0..<scores.count {
+                let raw = scores[d]
+                // Adjustments are at most `maxBoost`: skip candidates that cannot enter the list.
+                if raw == 0 || raw * tuning.maxBoost < floor { continue }
+                let s = raw * adjust(d)
+                if best.count == k, let last = best.last, s <= last.score { continue }
+                var pos = best.count
+                while pos > 0, best[pos - 1].score < s { pos -= 1 }
+                best.insert((d, s), at: pos)
+                if best.count > k { best.removeLast() }
+                if best.count == k, let last = best.last { floor = last.score }
+            }
         }
         return best
     }
@@ -371,6 +391,8 @@ extension RankingTuning {
         case "phraseBonus": phraseBonus = value
         case "intentBonus": intentBonus = value
         case "rerankDepth": rerankDepth = Int(value)
+        case "maxTermShare": maxTermShare = value
+        case "maxUnigramShare": maxUnigramShare = value
         default: return false
         }
         return true

@@ -234,36 +234,20 @@ public final class SearchIndex: Sendable {
         return lo < list.count && list[lo] == target ? postingWeights[Int(id)][lo] : 0
     }
 
-    /// Adds `queryWeight × weight` of a term to every document holding it.
-    func accumulate(_ term: Term, queryWeight: Float, into scores: inout [Float], touched: inout [Int32]) {
+    /// Calls `body` with the documents holding a term.
+    func withPostings(_ term: Term, _ body: (UnsafeBufferPointer<Int32>) -> Void) {
         guard let id = termIDs[term] else { return }
-        let ds = postingDocs[Int(id)]
-        let ws = postingWeights[Int(id)]
-        for k in 0..<ds.count {
-            let d = Int(ds[k])
-            if scores[d] == 0 { touched.append(ds[k]) }
-            scores[d] += queryWeight * ws[k]
-        }
+        postingDocs[Int(id)].withUnsafeBufferPointer(body)
     }
-}
 
-extension SearchIndex {
-    /// Characters that follow `a` in some title/alias/tag bigram.
-    func headBigramSeconds(after a: Unicode.Scalar) -> [Unicode.Scalar] { headNeighbours.seconds[a] ?? [] }
-    /// Characters that precede `b` in some title/alias/tag bigram.
-    func headBigramFirsts(before b: Unicode.Scalar) -> [Unicode.Scalar] { headNeighbours.firsts[b] ?? [] }
-}
-
-/// Neighbour lists of the head vocabulary's bigrams, for typo correction.
-struct BigramNeighbours: Sendable {
-    var seconds: [Unicode.Scalar: [Unicode.Scalar]] = [:]
-    var firsts: [Unicode.Scalar: [Unicode.Scalar]] = [:]
-
-    init(_ terms: Set<Term>) {
-        for t in terms where t.isBigram {
-            guard let a = Unicode.Scalar(UInt32((t.raw >> 21) & 0x1F_FFFF)), let b = Unicode.Scalar(UInt32(t.raw & 0x1F_FFFF)) else { continue }
-            seconds[a, default: []].append(b)
-            firsts[b, default: []].append(a)
+    /// Adds `queryWeight × weight` of a term to every document holding it.
+    func accumulate(_ term: Term, queryWeight: Float, into scores: UnsafeMutableBufferPointer<Float>) {
+        guard let id = termIDs[term] else { return }
+        postingDocs[Int(id)].withUnsafeBufferPointer { ds in
+            postingWeights[Int(id)].withUnsafeBufferPointer { ws in
+                guard let base = scores.baseAddress else { return }
+                for k in 0..<ds.count { base[Int(ds[k])] += queryWeight * ws[k] }
+            }
         }
     }
 }

@@ -15,6 +15,7 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(help: "Entry file (JSON, JSON Lines or YAML).") var corpus: String
         @Option(help: "Questions, one per line.") var queries: String
         @Option(help: "Untimed warm-up questions.") var warmup = 20
+        @Option(help: "Override a ranking constant, NAME=VALUE (repeatable).") var tune: [String] = []
 
         func run() async throws {
             let config = try global.loadConfig()
@@ -27,7 +28,12 @@ struct BenchCommand: AsyncParsableCommand {
             let buildStart = clock.now
             let index = SearchIndex(entries: batch.entries)
             let build = clock.now - buildStart
-            let engine = QueryEngine(index: index, analyzer: QueryAnalyzer(lexicon: lexicon, regions: config.regionCatalog, pinyin: PinyinTable()))
+            var tuning = RankingTuning()
+            for item in tune {
+                let parts = item.split(separator: "=")
+                guard parts.count == 2, let v = Float(parts[1]), tuning.set(String(parts[0]), v) else { throw UserError("--tune \(item): expected NAME=VALUE") }
+            }
+            let engine = QueryEngine(index: index, analyzer: QueryAnalyzer(lexicon: lexicon, regions: config.regionCatalog, pinyin: PinyinTable()), tuning: tuning)
             let today = try global.clock(config).today()
             for q in questions.prefix(warmup) { _ = engine.search(q, today: today) }
             var times: [Double] = []
