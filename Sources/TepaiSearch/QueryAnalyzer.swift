@@ -30,6 +30,8 @@ public struct QueryUnit: Sendable, Equatable {
     public var chars: [Unicode.Scalar]
     /// How many of `alternatives` (from the start) are full forms, which weigh like the words typed.
     public var fullForms = 0
+    /// The idf of each of `chars` in the index, filled in once per question.
+    public var charWeights: [Float]? = nil
 }
 
 /// A question taken apart: normalised text, slots, corrections made, and the units to score.
@@ -162,6 +164,7 @@ public struct QueryAnalyzer: Sendable {
         if let howUnit, !result.units.contains(where: { $0.role == .hint && lexicon.intents[$0.text] != nil }) {
             result.units.append(howUnit)
         }
+        for k in result.units.indices { result.units[k].charWeights = result.units[k].chars.map { index.charIDF($0) } }
         return result
     }
 

@@ -59,7 +59,7 @@ public struct RankingTuning: Sendable {
     /// Below this many entries every term is scored (the seed knowledge base and most real ones).
     public var unigramPruneFloor = 2000
     /// Candidates passed to the second stage.
-    public var rerankDepth = 30
+    public var rerankDepth = 15
     public var headBonus: Float = 1.0
     public var phraseBonus: Float = 0.0
     public var intentBonus: Float = 1.0
@@ -96,7 +96,7 @@ public struct QueryEngine: Sendable {
         guard scores.contains(where: { $0 > 0 }) else { return declined("知识库里没有与问题相关的词") }
 
         let candidates = topK(scores: scores, k: max(limit, tuning.rerankDepth), adjust: makeAdjustment(q.slots, today))
-        var hits = rerank(candidates, q, today: today).prefix(max(limit, 5)).map { $0 }
+        var hits = rerank(candidates, q, today: today, keep: max(limit, 5))
         guard let best = hits.first else { return declined("知识库里没有与问题相关的词") }
         if shouldDecline(best) {
             let missing = missing(topics, doc: index.idIndex[best.entry.id] ?? 0)
@@ -208,25 +208,24 @@ public struct QueryEngine: Sendable {
     /// Second stage over the best candidates: evidence BM25 does not see — how much of the question the
     /// entry's title, aliases and tags hold (as a whole phrase, and character by character), and whether
     /// they answer the asked intent (条件, 时间, 材料 …), which separates sibling entries of one topic.
-    func rerank(_ candidates: [(doc: Int, score: Float)], _ q: AnalyzedQuery, today: LocalDate) -> [Hit] {
+    func rerank(_ candidates: [(doc: Int, score: Float)], _ q: AnalyzedQuery, today: LocalDate, keep: Int) -> [Hit] {
         let topics = q.topicUnits
         let hints = q.units.filter { $0.role == .hint }
-        let topicChars = max(1, topics.reduce(0) { $0 + $1.chars.count })
-        var hits = candidates.map { c -> Hit in
-            let e = index.entries[c.doc]
+        var ranked = candidates.map { c -> (doc: Int, score: Float, head: Float) in
             let head = coverage(topics, q.slots, doc: c.doc, today: today, headOnly: true)
-            let phrase = longestHeadMatch(q.units, doc: c.doc)
             let hintHits = hints.isEmpty ? 0 : Float(hints.filter { h in
                 let u = unitCoverage(h, doc: c.doc, headOnly: true)
                 return u.covered >= u.total * 0.99
             }.count) / Float(hints.count)
-            let bonus = 1 + tuning.headBonus * head + tuning.phraseBonus * min(1, Float(phrase) / Float(topicChars))
-                + tuning.intentBonus * hintHits
-            return Hit(entry: e, score: c.score * bonus, ended: isPast(e, today),
-                       coverage: coverage(topics, q.slots, doc: c.doc, today: today), headCoverage: head, longestHeadMatch: phrase)
+            return (c.doc, c.score * (1 + tuning.headBonus * head + tuning.intentBonus * hintHits), head)
         }
-        hits.sort { $0.score > $1.score || ($0.score == $1.score && (index.idIndex[$0.entry.id] ?? 0) < (index.idIndex[$1.entry.id] ?? 0)) }
-        return hits
+        ranked.sort { $0.score > $1.score || ($0.score == $1.score && $0.doc < $1.doc) }
+        // Whole-entry coverage and the phrase check matter only for what is returned and the decline rule.
+        return ranked.prefix(keep).map { r in
+            let e = index.entries[r.doc]
+            return Hit(entry: e, score: r.score, ended: isPast(e, today), coverage: coverage(topics, q.slots, doc: r.doc, today: today),
+                       headCoverage: r.head, longestHeadMatch: longestHeadMatch(q.units, doc: r.doc))
+        }
     }
 
     /// Slot-driven boosts and penalties on top of the text score, computed from `DocFacts` only.
@@ -303,16 +302,16 @@ public struct QueryEngine: Sendable {
     /// whose lexicon alternative (full form, synonym) the entry contains is covered whole.
     func unitCoverage(_ unit: QueryUnit, doc: Int, headOnly: Bool = false) -> (covered: Float, total: Float) {
         let chars = unit.chars
-        let weights = chars.map { index.charIDF($0) }
+        let weights = unit.charWeights ?? chars.map { index.charIDF($0) }
         let total = weights.reduce(0, +)
         guard !chars.isEmpty else {
             let present = { (t: Term) in headOnly ? headHas(t, doc) : index.weight(of: t, in: doc) > 0 }
             let hit = unit.terms.contains(where: present) || unit.alternatives.contains { !$0.isEmpty && $0.allSatisfy(present) }
             return (hit ? 1 : 0, 1)
         }
-        func has(_ t: [Unicode.Scalar]) -> Bool {
-            headOnly ? index.headContains(t[...], in: doc)
-                : (t.count == 1 ? index.contains(t[0], in: doc) : index.weight(of: .bigram(t[0], t[1]), in: doc) > 0)
+        func has(_ c: Unicode.Scalar) -> Bool { headOnly ? index.headContains(c, in: doc) : index.contains(c, in: doc) }
+        func has(_ a: Unicode.Scalar, _ b: Unicode.Scalar) -> Bool {
+            headOnly ? index.headContains(a, b, in: doc) : index.weight(of: .bigram(a, b), in: doc) > 0
         }
         if unit.alternatives.contains(where: { alt in
             let present = alt.filter { t in headOnly ? headHas(t, doc) : index.weight(of: t, in: doc) > 0 }.count
@@ -320,17 +319,17 @@ public struct QueryEngine: Sendable {
         }) { return (total, total) }
         var covered: Float = 0
         for (k, c) in chars.enumerated() {
-            let paired = (k > 0 && has([chars[k - 1], c])) || (k + 1 < chars.count && has([c, chars[k + 1]]))
-            if paired { covered += weights[k] } else if has([c]) { covered += weights[k] * tuning.loneCharCredit }
+            let paired = (k > 0 && has(chars[k - 1], c)) || (k + 1 < chars.count && has(c, chars[k + 1]))
+            if paired { covered += weights[k] } else if has(c) { covered += weights[k] * tuning.loneCharCredit }
         }
         return (covered, total)
     }
 
     func headHas(_ t: Term, _ doc: Int) -> Bool {
         if t.isBigram, let a = Unicode.Scalar(UInt32((t.raw >> 21) & 0x1F_FFFF)), let b = Unicode.Scalar(UInt32(t.raw & 0x1F_FFFF)) {
-            return index.headContains([a, b], in: doc)
+            return index.headContains(a, b, in: doc)
         }
-        if t.isUnigram, let a = Unicode.Scalar(UInt32(t.raw)) { return index.headContains([a], in: doc) }
+        if t.isUnigram, let a = Unicode.Scalar(UInt32(t.raw)) { return index.headContains(a, in: doc) }
         return index.weight(of: t, in: doc) > 0
     }
 

@@ -201,17 +201,18 @@ public final class SearchIndex: Sendable {
         return best >= 2 ? best : 0
     }
 
-    /// Whether a character, or the pair it forms, occurs in an entry's title, aliases or tags.
-    func headContains(_ chars: ArraySlice<Unicode.Scalar>, in doc: Int) -> Bool {
-        let head = headTexts[doc]
-        guard let first = chars.first else { return false }
-        if chars.count == 1 { return head.contains(first) }
-        var i = 0
-        while i + chars.count <= head.count {
-            if head[i] == first && head[i..<(i + chars.count)].elementsEqual(chars) { return true }
-            i += 1
+    /// Whether a character occurs in an entry's title, aliases or tags.
+    func headContains(_ c: Unicode.Scalar, in doc: Int) -> Bool {
+        headTexts[doc].withUnsafeBufferPointer { $0.contains(c) }
+    }
+
+    /// Whether the pair `a b` occurs in an entry's title, aliases or tags.
+    func headContains(_ a: Unicode.Scalar, _ b: Unicode.Scalar, in doc: Int) -> Bool {
+        headTexts[doc].withUnsafeBufferPointer { h in
+            guard h.count >= 2 else { return false }
+            for i in 0..<(h.count - 1) where h[i] == a && h[i + 1] == b { return true }
+            return false
         }
-        return false
     }
 
     /// Inverse document frequency of a character over all fields (unknown characters get the highest).

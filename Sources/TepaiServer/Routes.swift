@@ -5,12 +5,17 @@ import TepaiCore
 
 /// The HTTP routes. Handlers translate between HTTP and the services; they hold no logic of their own.
 public enum Routes {
-    public static func router(answers: AnswerService, logger: Logger) -> Router<BasicRequestContext> {
-        let router = Router(context: BasicRequestContext.self)
+    public static func router(answers: AnswerService, limiter: RateLimiter, logger: Logger) -> Router<TepaiRequestContext> {
+        let router = Router(context: TepaiRequestContext.self)
         router.get("/healthz") { _, _ in
             jsonResponse(["status": "ok"])
         }
-        router.get("/v1/query") { request, _ -> Response in
+        router.get("/v1/query") { request, context -> Response in
+            if let wait = limiter.take(context.clientKey) {
+                var response = errorResponse(.tooManyRequests, "too many questions from this client; at most \(limiter.perMinute) a minute")
+                response.headers[.retryAfter] = String(Int(wait.rounded(.up)))
+                return response
+            }
             guard let q = request.uri.queryParameters.get("q"), !q.trimmingCharacters(in: .whitespaces).isEmpty else {
                 return errorResponse(.badRequest, "missing query parameter q, e.g. /v1/query?q=技术合同怎么登记")
             }

@@ -26,7 +26,7 @@ public struct TepaiDaemon: Sendable {
         let host = config.serverHost
         let listening = onListening
         return Application(
-            router: Routes.router(answers: answers, logger: logger),
+            router: Routes.router(answers: answers, limiter: RateLimiter(perMinute: config.queryRateLimitPerMinute), logger: logger),
             configuration: .init(address: .hostname(host, port: config.serverPort), serverName: "tepai"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0

@@ -117,3 +117,44 @@ import TepaiStore
         task.cancel()
     }
 }
+
+@Suite struct RateLimitTests {
+    @Test func bucketRefillsAtTheConfiguredRate() {
+        final class Clock: @unchecked Sendable { var t = 0.0 }
+        let clock = Clock()
+        let limiter = RateLimiter(perMinute: 3) { clock.t }
+        #expect(limiter.take("a") == nil)
+        #expect(limiter.take("a") == nil)
+        #expect(limiter.take("a") == nil)
+        let wait = limiter.take("a")
+        #expect(wait != nil && abs((wait ?? 0) - 20) < 0.01)  // one token every 20 s
+        #expect(limiter.take("b") == nil)                      // other clients are not affected
+        clock.t = 20
+        #expect(limiter.take("a") == nil)
+        #expect(limiter.take("a") != nil)
+        #expect(RateLimiter(perMinute: 0).take("a") == nil)    // 0 = no limit
+    }
+
+    @Test func queryAPIAnswers429WithRetryAfterOverTheLimit() async throws {
+        let service = try await LiveServerTests.service(entries: LiveServerTests.entries)
+        var config = TepaiConfig()
+        config.serverPort = 0
+        config.queryRateLimitPerMinute = 2
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let daemon = TepaiDaemon(config: config, answers: service, logger: Logger(label: "test")) { continuation.yield($0) }
+        let task = Task { try await daemon.run() }
+        var it = ports.makeAsyncIterator()
+        let port = try #require(await it.next())
+        let url = "http://127.0.0.1:\(port)/v1/query?q=%E9%AB%98%E4%BC%81"
+        let curl = CurlTransport()
+        #expect(try await curl.send(HTTPRequestSpec(method: "GET", url: url)).status == 200)
+        #expect(try await curl.send(HTTPRequestSpec(method: "GET", url: url)).status == 200)
+        let refused = try await curl.send(HTTPRequestSpec(method: "GET", url: url))
+        #expect(refused.status == 429)
+        #expect(String(decoding: refused.body, as: UTF8.self).contains("at most 2 a minute"))
+        // Health checks are never limited.
+        #expect(try await curl.send(HTTPRequestSpec(method: "GET", url: "http://127.0.0.1:\(port)/healthz")).status == 200)
+        task.cancel()
+        _ = await task.result
+    }
+}
