@@ -65,7 +65,7 @@ let package = Package(
         .testTarget(name: "TepaiSearchTests", dependencies: ["TepaiCore", "TepaiSearch", "TepaiRender"], swiftSettings: strict),
         .testTarget(name: "TepaiDeliveryTests", dependencies: ["TepaiCore", "TepaiDelivery"], swiftSettings: strict),
         // Runs the built `tepai` binary end to end (exit codes, output contracts).
-        .testTarget(name: "TepaiCLITests", dependencies: ["tepai"], swiftSettings: strict),
+        .testTarget(name: "TepaiCLITests", dependencies: ["tepai", "TepaiDelivery"], swiftSettings: strict),
         .testTarget(
             name: "TepaiServerTests",
             dependencies: [

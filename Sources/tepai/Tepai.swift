@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import TepaiCore
 
 @main
@@ -16,6 +17,8 @@ struct Tepai: AsyncParsableCommand {
 
     /// Exit codes (contract): 0 success, 1 bad input or configuration, 2 internal failure.
     static func main() async {
+        // Logs are for operators and go to standard error; standard output carries command results (JSON).
+        LoggingSystem.bootstrap(StreamLogHandler.standardError)
         do {
             var command = try parseAsRoot()
             if var async = command as? AsyncParsableCommand {

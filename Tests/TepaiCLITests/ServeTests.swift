@@ -1,0 +1,52 @@
+import Foundation
+import Testing
+import TepaiDelivery
+
+/// `tepai serve` as systemd runs it: starts, answers, and stops cleanly on SIGTERM.
+@Suite(.serialized) struct ServeTests {
+    @Test func answersThenStopsCleanlyOnSIGTERM() async throws {
+        let dir = try CLI.tempDir()
+        let db = dir.appendingPathComponent("t.sqlite").path
+        #expect(try CLI.run(["import", "seeds/entries/a.json", "--db", db]).status == 0)
+        let config = dir.appendingPathComponent("tepai.yaml")
+        try """
+            database: \(db)
+            server: {host: 127.0.0.1, port: 0}
+            """.write(to: config, atomically: true, encoding: .utf8)
+
+        let p = Process()
+        p.executableURL = CLI.binary
+        p.arguments = ["serve", "--config", config.path]
+        p.currentDirectoryURL = CLI.root
+        let err = Pipe()
+        p.standardError = err
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        defer { if p.isRunning { p.terminate() } }
+
+        // Read the log until the daemon says where it listens.
+        var log = ""
+        var port: Int?
+        let deadline = Date().addingTimeInterval(30)
+        while port == nil, Date() < deadline {
+            let chunk = err.fileHandleForReading.availableData
+            if chunk.isEmpty { try await Task.sleep(for: .milliseconds(50)); continue }
+            log += String(decoding: chunk, as: UTF8.self)
+            if let range = log.range(of: #"url=http://127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
+                port = Int(log[range].split(separator: ":").last ?? "")
+            }
+        }
+        let bound = try #require(port, "no listening line in: \(log)")
+        let q = "技术合同怎么登记".addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? ""
+        let reply = try await CurlTransport().send(HTTPRequestSpec(method: "GET", url: "http://127.0.0.1:\(bound)/v1/query?q=\(q)"))
+        #expect(reply.status == 200)
+        #expect(String(decoding: reply.body, as: UTF8.self).contains("\"declined\":false"))
+
+        kill(p.processIdentifier, SIGTERM)
+        p.waitUntilExit()
+        log += String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        #expect(p.terminationReason == .exit)
+        #expect(p.terminationStatus == 0, "\(log)")
+        #expect(log.contains("tepai stopped"))
+    }
+}
