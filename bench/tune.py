@@ -18,6 +18,8 @@ GRID = {
     "otherCountyPenalty": [0.2, 0.4, 0.7],
     "unaskedEventPenalty": [0.5, 0.75, 1.0],
     "nonEventPenalty": [0.3, 0.5, 0.8],
+    "pastEventPenalty": [0.4, 0.6, 0.8, 1.0],
+    "upcomingBoost": [1.0, 1.25, 1.5],
 }
 
 def run(db, setting):

@@ -234,6 +234,11 @@ public struct QueryAnalyzer: Sendable {
             let n = max(lexical > 1 ? lexical : 0, region)
             for k in start..<(start + n) { protected[k] = true }
         }
+        // A pair is evidence that both characters are right when a title, alias or tag has it, or when at
+        // least two entries use it: 科技进步 stays (进步 is in bodies), 年保 (once, inside 年保持) does not.
+        func anchored(_ a: Unicode.Scalar, _ b: Unicode.Scalar) -> Bool {
+            known(a, b) || index.documentFrequency(.bigram(a, b)) >= 2
+        }
         func knownNeighbours(_ k: Int, _ c: Unicode.Scalar) -> Int {
             var n = 0
             if isHan(k - 1), known(q[k - 1], c) { n += 1 }
@@ -243,10 +248,12 @@ public struct QueryAnalyzer: Sendable {
         var k = 0
         while k < q.count - 1 {
             defer { k += 1 }
-            // A pair the entries use anywhere (even only in a body) is a word, not a typo: 科技进步 stays.
-            guard isHan(k), isHan(k + 1), !known(q[k], q[k + 1]), !index.isKnown(.bigram(q[k], q[k + 1])) else { continue }
+            guard isHan(k), isHan(k + 1), !anchored(q[k], q[k + 1]) else { continue }
             var best: (pos: Int, char: Unicode.Scalar, gain: Int, df: Int)?
             for pos in [k + 1, k] where !protected[pos] {
+                // A character anchored to its other neighbour is right; the typo is on the other side.
+                let other = pos == k + 1 ? pos + 1 : pos - 1
+                if isHan(other), pos < other ? anchored(q[pos], q[other]) : anchored(q[other], q[pos]) { continue }
                 let original = q[pos]
                 let before = knownNeighbours(pos, original)
                 let sound = pinyin.pinyin(original)

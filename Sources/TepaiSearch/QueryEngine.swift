@@ -27,14 +27,14 @@ public struct SearchOutcome: Sendable {
 
 /// Tunable constants of ranking and declining, fixed on the dev set (see `seeds/README.md`).
 public struct RankingTuning: Sendable {
-    public var unigramWeight: Float = 0.2
+    public var unigramWeight: Float = 0.5
     public var alternativeWeight: Float = 0.6
-    public var hintWeight: Float = 0.3
+    public var hintWeight: Float = 0.5
     public var kindBoost: Float = 1.4
     public var regionMatchBoost: Float = 1.6
     public var otherCountyPenalty: Float = 0.4
     public var upcomingBoost: Float = 1.25
-    public var pastEventPenalty: Float = 0.6
+    public var pastEventPenalty: Float = 1.0
     public var outOfRangePenalty: Float = 0.5
     /// Events rank below rules and FAQs when the question names no event, place or time.
     public var unaskedEventPenalty: Float = 0.75
@@ -43,9 +43,9 @@ public struct RankingTuning: Sendable {
     /// Coverage credit for a question character found in an entry but not next to its question neighbour.
     public var loneCharCredit: Float = 0.5
     /// How much title/alias/tag coverage counts against whole-entry coverage.
-    public var headShare: Float = 0.75
+    public var headShare: Float = 1.0
     /// A verbatim match of this many characters in title/aliases/tags lowers the bar to `minCoverageWithPhrase`.
-    public var phraseLength = 4
+    public var phraseLength = 3
     public var minCoverageWithPhrase: Float = 0.3
     /// Weight of a region, time or event-kind slot in coverage, against a character's idf (≈2–6).
     public var slotWeight: Float = 4
