@@ -60,7 +60,7 @@ import TepaiCore
         let t = engine.tuning
         // Without a verbatim phrase: the mix of head and whole-entry coverage must reach minCoverage.
         #expect(engine.shouldDecline(hit(0.4, 0.4, 0)))
-        #expect(!engine.shouldDecline(hit(1.0, 0.4, 0)) == (0.25 * 1.0 + 0.75 * 0.4 >= t.minCoverage))
+        #expect(!engine.shouldDecline(hit(1.0, 0.4, 0)) == ((1 - t.headShare) * 1.0 + t.headShare * 0.4 >= t.minCoverage))
         #expect(!engine.shouldDecline(hit(0.6, 0.6, 0)))
         // With a phrase of phraseLength characters found as is in a title or alias, a lower bar applies.
         #expect(!engine.shouldDecline(hit(t.minCoverageWithPhrase + 0.01, 0, t.phraseLength)))
