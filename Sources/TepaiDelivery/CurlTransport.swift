@@ -21,6 +21,12 @@ public struct HTTPReply: Sendable {
     public var status: Int
     public var body: Data
     public var seconds: Double
+
+    public init(status: Int, body: Data, seconds: Double) {
+        self.status = status
+        self.body = body
+        self.seconds = seconds
+    }
 }
 
 /// A transfer that did not produce an HTTP answer (timeout, refused connection, TLS failure …).
