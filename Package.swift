@@ -69,7 +69,10 @@ let package = Package(
         .testTarget(name: "TepaiSearchTests", dependencies: ["TepaiCore", "TepaiSearch", "TepaiRender"], swiftSettings: strict),
         .testTarget(name: "TepaiDeliveryTests", dependencies: ["TepaiCore", "TepaiDelivery"], swiftSettings: strict),
         // Runs the built `tepai` binary end to end (exit codes, output contracts).
-        .testTarget(name: "TepaiCLITests", dependencies: ["tepai", "TepaiDelivery"], swiftSettings: strict),
+        .testTarget(
+            name: "TepaiCLITests",
+            dependencies: ["tepai", "TepaiDelivery", .product(name: "Hummingbird", package: "hummingbird")],
+            swiftSettings: strict),
         .testTarget(
             name: "TepaiServerTests",
             dependencies: [

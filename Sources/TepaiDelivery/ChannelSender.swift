@@ -1,0 +1,67 @@
+import Foundation
+import Logging
+import TepaiCore
+
+/// The result of one HTTP attempt, for the delivery log and `channels test`.
+public struct DeliveryAttempt: Sendable {
+    public var channel: String
+    public var part: Int
+    public var parts: Int
+    public var outcome: DeliveryOutcome
+    public var seconds: Double
+    public var bytes: Int
+}
+
+/// Sends one message to one channel now: split to the platform's byte limit, signed, posted through libcurl,
+/// judged by the platform's answer. (The durable outbox with retries sits on top of this.)
+public struct ChannelSender: Sendable {
+    public let transport: CurlTransport
+    public let logger: Logger
+
+    public init(transport: CurlTransport, logger: Logger) {
+        self.transport = transport
+        self.logger = logger
+    }
+
+    public func send(_ blocks: [MessageBlock], title: String, url: String? = nil, to channel: ChannelConfig,
+                     now: @Sendable () -> Date = { Date() }) async -> [DeliveryAttempt] {
+        let adapter = PlatformAdapters.adapter(for: channel)
+        let parts = MessageSplitter(limit: adapter.contentLimit).split(title: title, blocks: blocks)
+        var attempts: [DeliveryAttempt] = []
+        for (i, part) in parts.enumerated() {
+            let attempt = await sendPart(part, index: i, of: parts.count, title: title, url: url, channel: channel, adapter: adapter, now: now())
+            attempts.append(attempt)
+            // A refused part stops the rest: the group would see a message with holes.
+            if !attempt.outcome.isDelivered { break }
+        }
+        return attempts
+    }
+
+    func sendPart(_ content: String, index: Int, of count: Int, title: String, url: String?, channel: ChannelConfig,
+                  adapter: any PlatformAdapter, now: Date) async -> DeliveryAttempt {
+        var attempt = DeliveryAttempt(channel: channel.name, part: index + 1, parts: count, outcome: .delivered, seconds: 0, bytes: content.utf8.count)
+        if channel.platform == .log {
+            logger.info("message", metadata: ["channel": "\(channel.name)", "part": "\(index + 1)/\(count)", "text": "\(content)"])
+            return attempt
+        }
+        do {
+            let request = try adapter.request(content: content, title: title, url: url, channel: channel, now: now)
+            let reply = try await transport.send(request)
+            attempt.seconds = reply.seconds
+            attempt.outcome = adapter.outcome(reply)
+        } catch let e as TransportError {
+            attempt.outcome = .retryable(code: -e.code, message: e.message)
+        } catch {
+            attempt.outcome = .permanent(code: -1, message: "\(error)")
+        }
+        var meta: Logger.Metadata = ["channel": "\(channel.name)", "url": "\(SecretMasker.maskURL(channel.url))", "part": "\(index + 1)/\(count)"]
+        switch attempt.outcome {
+        case .delivered: logger.info("delivered", metadata: meta)
+        case .retryable(let code, let message), .permanent(let code, let message):
+            meta["code"] = "\(code)"
+            meta["message"] = "\(message)"
+            logger.warning("delivery failed", metadata: meta)
+        }
+        return attempt
+    }
+}
