@@ -5,7 +5,7 @@ Usage: bench/tune.py DB [--rounds N]. Prints the best setting found and its dev 
 are never read here (check them afterwards with `make eval`)."""
 import itertools, re, subprocess, sys
 
-DEV = ["seeds/queries/a-dev.json", "seeds/queries/b-dev.json"]
+DEV = ["seeds/queries/a-dev.json", "seeds/queries/b-dev.json", "seeds/queries/c-dev.json"]
 GRID = {
     "hintWeight": [0.3, 0.5, 0.7, 1.0],
     "alternativeWeight": [0.6, 0.8, 1.0],
@@ -23,7 +23,7 @@ GRID = {
 }
 
 def run(db, setting):
-    args = [".build/release/tepai", "eval", "--db", db, "--now", "2026-11-23", "--min-coverage", "0"]
+    args = [".build/release/tepai", "eval", "--db", db, "--now", "2026-11-23"] + (["--min-coverage", "0"] if "--no-decline" in sys.argv else [])
     for q in DEV: args += ["--queries", q]
     for k, v in setting.items(): args += ["--tune", f"{k}={v}"]
     out = subprocess.run(args, capture_output=True, text=True, check=True).stdout

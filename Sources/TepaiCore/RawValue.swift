@@ -59,7 +59,17 @@ public enum RawValue: Sendable, Equatable {
     /// Parses YAML text into a tree. Dates stay text (no timestamp resolution) so that validation sees what
     /// the administrator wrote.
     public static func parseYAML(_ text: String) throws -> RawValue {
-        RawValue(any: try Yams.load(yaml: text, Resolver.default.removing(.timestamp)))
+        do { return RawValue(any: try Yams.load(yaml: text, Resolver.default.removing(.timestamp))) } catch {
+            throw YAMLSyntaxError(description: Self.shortYAMLError(error))
+        }
+    }
+
+    /// Yams quotes the whole document as context; keep the problem and where it is.
+    static func shortYAMLError(_ error: Error) -> String {
+        let lines = String(describing: error).split(separator: "\n", omittingEmptySubsequences: true)
+        guard let first = lines.first else { return "\(error)" }
+        let place = lines.last(where: { $0.contains("line ") && $0.contains("column") }).map { " (\($0.trimmingCharacters(in: .whitespaces).trimmingCharacters(in: CharacterSet(charactersIn: ")"))))" } ?? ""
+        return String(first) + place
     }
 }
 
@@ -73,4 +83,9 @@ extension String {
               let end = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }
         return String(scalars[start...end])
     }
+}
+
+/// A YAML file that cannot be parsed: the problem and its line and column.
+public struct YAMLSyntaxError: Error, Sendable, CustomStringConvertible {
+    public var description: String
 }

@@ -152,8 +152,10 @@ public struct QueryAnalyzer: Sendable {
                 flushRun()
                 let scalars = Array(w.unicodeScalars)
                 let alternatives = (lexicon.abbreviations[w] ?? []).map { termsOf($0) }
-                result.units.append(QueryUnit(text: w, terms: [.word(scalars[...])], alternatives: alternatives, role: .topic, chars: [],
-                                              fullForms: alternatives.count))
+                // A bare number (2027, 60, 15) refines a question but is not its topic: scored, never required.
+                let isNumber = scalars.allSatisfy { (0x30...0x39).contains($0.value) }
+                result.units.append(QueryUnit(text: w, terms: [.word(scalars[...])], alternatives: alternatives,
+                                              role: isNumber && alternatives.isEmpty ? .hint : .topic, chars: [], fullForms: alternatives.count))
             case .word(let w):
                 flushRun()
                 result.units.append(unit(forLexiconWord: w, slots: &result.slots))
@@ -209,8 +211,12 @@ public struct QueryAnalyzer: Sendable {
 
     /// A one-character function word (要, 有, 能 …) is part of a real word when it forms a known title
     /// bigram with a neighbouring content character: 要求, 有效期, 智能 — but not 有|啥 or 有|什么.
+    /// Sentence-final particles: never part of a word, whatever the aliases contain (能入库吗 → 库吗).
+    static let particles: Set<Unicode.Scalar> = Set("吗呢啊吧呀嘛哦啦么哈呗".unicodeScalars)
+
     func bindsToNeighbour(_ q: [Unicode.Scalar], _ i: Int, _ index: SearchIndex, previousIsContent: Bool) -> Bool {
         let c = q[i]
+        if Self.particles.contains(c) { return false }
         if previousIsContent, index.isHeadTerm(.bigram(q[i - 1], c)) { return true }
         // The next character counts only if it does not start a function word, region or time of its own.
         let next = i + 1

@@ -29,9 +29,9 @@ public struct SearchOutcome: Sendable {
 public struct RankingTuning: Sendable {
     public var unigramWeight: Float = 0.5
     public var alternativeWeight: Float = 0.6
-    public var hintWeight: Float = 0.5
+    public var hintWeight: Float = 0.7
     public var kindBoost: Float = 1.4
-    public var regionMatchBoost: Float = 1.6
+    public var regionMatchBoost: Float = 2.0
     public var otherCountyPenalty: Float = 0.4
     public var upcomingBoost: Float = 1.25
     public var pastEventPenalty: Float = 1.0
@@ -39,14 +39,16 @@ public struct RankingTuning: Sendable {
     /// Events rank below rules and FAQs when the question names no event, place or time.
     public var unaskedEventPenalty: Float = 0.75
     /// Decline when the best entry covers less than this share of the topic (idf-weighted).
-    public var minCoverage: Float = 0.5
+    public var minCoverage: Float = 0.56
     /// Coverage credit for a question character found in an entry but not next to its question neighbour.
     public var loneCharCredit: Float = 0.5
     /// How much title/alias/tag coverage counts against whole-entry coverage.
-    public var headShare: Float = 1.0
+    public var headShare: Float = 0.25
     /// A verbatim match of this many characters in title/aliases/tags lowers the bar to `minCoverageWithPhrase`.
-    public var phraseLength = 3
-    public var minCoverageWithPhrase: Float = 0.3
+    public var phraseLength = 4
+    public var minCoverageWithPhrase: Float = 0.25
+    /// Coverage weight of a one-character topic unit relative to its idf.
+    public var singleCharWeight: Float = 0.3
     /// Weight of a region, time or event-kind slot in coverage, against a character's idf (≈2–6).
     public var slotWeight: Float = 4
     /// Non-events when the question names an event kind (培训, 对接会).
@@ -302,7 +304,9 @@ public struct QueryEngine: Sendable {
     /// whose lexicon alternative (full form, synonym) the entry contains is covered whole.
     func unitCoverage(_ unit: QueryUnit, doc: Int, headOnly: Bool = false) -> (covered: Float, total: Float) {
         let chars = unit.chars
-        let weights = unit.charWeights ?? chars.map { index.charIDF($0) }
+        // A lone character between function words (来, 看, 号) is more often filler than topic.
+        let scale: Float = chars.count == 1 && unit.alternatives.isEmpty ? tuning.singleCharWeight : 1
+        let weights = (unit.charWeights ?? chars.map { index.charIDF($0) }).map { $0 * scale }
         let total = weights.reduce(0, +)
         guard !chars.isEmpty else {
             let present = { (t: Term) in headOnly ? headHas(t, doc) : index.weight(of: t, in: doc) > 0 }
@@ -385,6 +389,7 @@ extension RankingTuning {
         case "headShare": headShare = value
         case "loneCharCredit": loneCharCredit = value
         case "slotWeight": slotWeight = value
+        case "singleCharWeight": singleCharWeight = value
         case "phraseLength": phraseLength = Int(value)
         case "headBonus": headBonus = value
         case "phraseBonus": phraseBonus = value

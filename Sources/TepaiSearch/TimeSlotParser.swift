@@ -16,16 +16,33 @@ struct TimeSlotParser {
 
     static let chineseNumbers: [String: Int] = [
         "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
-        "十一": 11, "十二": 12, "两": 2,
+        "十一": 11, "十二": 12, "两": 2, "十三": 13, "十四": 14, "十五": 15, "十六": 16, "十七": 17, "十八": 18,
+        "十九": 19, "二十": 20, "二十一": 21, "二十二": 22, "二十三": 23, "二十四": 24, "二十五": 25, "二十六": 26,
+        "二十七": 27, "二十八": 28, "二十九": 29, "三十": 30, "三十一": 31,
     ]
 
     /// Characters a time expression can start with; other positions are skipped without building strings.
-    static let starters: Set<Unicode.Scalar> = Set("下这本上最近即马今明后年一二三四五六七八九十两0123456789".unicodeScalars)
+    static let starters: Set<Unicode.Scalar> = Set("下这本上最近即马今明后年一二三四五六七八九十两0123456789周星礼".unicodeScalars)
+    static let weekdays: [Character: Int] = ["一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "日": 0, "天": 0]
 
     /// Returns the range and how many scalars it consumed, if a time expression starts at `i`.
     func parse(_ q: [Unicode.Scalar], at i: Int) -> (DateRange, Int)? {
         guard Self.starters.contains(q[i]) else { return nil }
         let rest = String(String.UnicodeScalarView(q[i..<min(q.count, i + 4)]))
+        // 明年2月 / 今年12月: the year, then the month that follows.
+        if rest.hasPrefix("明年") || rest.hasPrefix("今年"), let (month, used) = monthAndDay(q, at: i + 2, year: today.year + (rest.hasPrefix("明年") ? 1 : 0)) {
+            return (month, used + 2)
+        }
+        // 周五 / 星期五 / 礼拜五 (this week's, or next week's once it has passed); 下周五 next week's.
+        for (prefix, weekOffset) in [("下周", 1), ("下星期", 1), ("下礼拜", 1), ("周", 0), ("星期", 0), ("礼拜", 0)] where rest.hasPrefix(prefix) {
+            let after = rest.dropFirst(prefix.count)
+            guard let c = after.first, let wd = Self.weekdays[c] else { continue }
+            let mondayOffset = (today.weekday + 6) % 7
+            let monday = today.adding(days: -mondayOffset + 7 * weekOffset)
+            var day = monday.adding(days: (wd + 6) % 7)
+            if weekOffset == 0 && day < today { day = day.adding(days: 7) }
+            return (DateRange(from: day, to: day, label: prefix + String(c)), prefix.count + 1)
+        }
         let fixed: [(String, () -> DateRange)] = [
             ("下个月", { monthRange(offset: 1, label: "下个月") }), ("下月", { monthRange(offset: 1, label: "下个月") }),
             ("这个月", { monthRange(offset: 0, label: "本月") }), ("本月", { monthRange(offset: 0, label: "本月") }),
@@ -34,7 +51,8 @@ struct TimeSlotParser {
             ("下周", { weekRange(offset: 1, label: "下周") }), ("下星期", { weekRange(offset: 1, label: "下周") }),
             ("下礼拜", { weekRange(offset: 1, label: "下周") }),
             ("本周", { weekRange(offset: 0, label: "本周") }), ("这周", { weekRange(offset: 0, label: "本周") }),
-            ("这星期", { weekRange(offset: 0, label: "本周") }),
+            ("这星期", { weekRange(offset: 0, label: "本周") }), ("这礼拜", { weekRange(offset: 0, label: "本周") }),
+            ("本礼拜", { weekRange(offset: 0, label: "本周") }), ("明年", { yearRange(today.year + 1) }),
             ("最近", { DateRange(from: today, to: today.adding(days: 45), label: "近期") }),
             ("近期", { DateRange(from: today, to: today.adding(days: 45), label: "近期") }),
             ("近日", { DateRange(from: today, to: today.adding(days: 20), label: "近期") }),
@@ -47,29 +65,42 @@ struct TimeSlotParser {
         ]
         for (word, make) in fixed where rest.hasPrefix(word) { return (make(), word.unicodeScalars.count) }
 
-        // N月 / N月份 with Arabic or Chinese numerals.
-        var j = i
-        var month: Int?
-        while j < q.count, j - i < 2, (0x30...0x39).contains(q[j].value) { j += 1 }
-        if j > i { month = Int(String(String.UnicodeScalarView(q[i..<j]))) } else {
-            for len in [2, 1] where i + len <= q.count {
-                if let n = Self.chineseNumbers[String(String.UnicodeScalarView(q[i..<(i + len)]))] {
-                    month = n
-                    j = i + len
-                    break
-                }
-            }
-        }
-        guard let m = month, (1...12).contains(m), j < q.count, q[j] == "月" else { return nil }
-        j += 1
+        return monthAndDay(q, at: i, year: nil)
+    }
+
+    /// N月 / N月份 / N月N号 / N月N日 with Arabic or Chinese numerals. Without a year, the month nearest to
+    /// today: in November "2月" is next February, "9月" the September just past.
+    func monthAndDay(_ q: [Unicode.Scalar], at i: Int, year fixedYear: Int?) -> (DateRange, Int)? {
+        guard let (m, afterMonth) = number(q, at: i), (1...12).contains(m), afterMonth < q.count, q[afterMonth] == "月" else { return nil }
+        var j = afterMonth + 1
         if j < q.count, q[j] == "份" { j += 1 }
-        // The month nearest to today: in November "2月" is next February, "9月" the September just past.
-        var year = today.year
-        let delta = m - today.month
-        if delta < -5 { year += 1 } else if delta > 6 { year -= 1 }
-        guard let from = LocalDate(year: year, month: m, day: 1) else { return nil }
-        let to = from.adding(days: LocalDate.daysIn(month: m, year: year) - 1)
-        return (DateRange(from: from, to: to, label: "\(m)月"), j - i)
+        var year = fixedYear ?? today.year
+        if fixedYear == nil {
+            let delta = m - today.month
+            if delta < -5 { year += 1 } else if delta > 6 { year -= 1 }
+        }
+        guard let first = LocalDate(year: year, month: m, day: 1) else { return nil }
+        if let (d, afterDay) = number(q, at: j), afterDay < q.count, q[afterDay] == "号" || q[afterDay] == "日",
+           let day = LocalDate(year: year, month: m, day: d) {
+            return (DateRange(from: day, to: day, label: "\(m)月\(d)日"), afterDay + 1 - i)
+        }
+        return (DateRange(from: first, to: first.adding(days: LocalDate.daysIn(month: m, year: year) - 1), label: "\(m)月"), j - i)
+    }
+
+    /// A number of one or two Arabic digits, or a Chinese numeral up to 三十一, at `i`.
+    func number(_ q: [Unicode.Scalar], at i: Int) -> (Int, Int)? {
+        var j = i
+        while j < q.count, j - i < 2, (0x30...0x39).contains(q[j].value) { j += 1 }
+        if j > i { return Int(String(String.UnicodeScalarView(q[i..<j]))).map { ($0, j) } }
+        for len in [3, 2, 1] where i + len <= q.count {
+            if let n = Self.chineseNumbers[String(String.UnicodeScalarView(q[i..<(i + len)]))] { return (n, i + len) }
+        }
+        return nil
+    }
+
+    func yearRange(_ year: Int) -> DateRange {
+        let from = LocalDate(year: year, month: 1, day: 1) ?? today
+        return DateRange(from: from, to: LocalDate(year: year, month: 12, day: 31) ?? today, label: "\(year)年")
     }
 
     func monthRange(offset: Int, label: String) -> DateRange {

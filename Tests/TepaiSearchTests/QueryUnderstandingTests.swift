@@ -85,6 +85,32 @@ import TepaiCore
         #expect(analyze("遵化市活动").slots.mentionsEvents)
     }
 
+    @Test func daysWeekdaysAndYearsAreSlots() {
+        // 2026-11-23 is a Monday.
+        let day = analyze("12月4号有哪些活动").slots.dateRange
+        #expect(day?.from.description == "2026-12-04" && day?.to.description == "2026-12-04")
+        #expect(analyze("十二月八日的培训").slots.dateRange?.from.description == "2026-12-08")
+        #expect(analyze("周五的宣讲会").slots.dateRange?.from.description == "2026-11-27")
+        #expect(analyze("下周三的对接会").slots.dateRange?.from.description == "2026-12-02")
+        let week = analyze("这礼拜有培训吗").slots.dateRange
+        #expect(week?.from.description == "2026-11-23" && week?.to.description == "2026-11-29")
+        let feb = analyze("明年2月有什么活动").slots.dateRange
+        #expect(feb?.from.description == "2027-02-01" && feb?.to.description == "2027-02-28")
+        #expect(analyze("明年2月有什么活动").topicUnits.isEmpty)
+    }
+
+    @Test func bareNumbersRefineButAreNotTopics() {
+        let a = analyze("2027年高企什么时候报")
+        #expect(a.units.contains { $0.text == "2027" && $0.role == .hint })
+        #expect(!a.topicUnits.contains { $0.text == "2027" })
+    }
+
+    @Test func sentenceFinalParticlesNeverBind() {
+        // Even if an alias had 库吗, 吗 at the end of a question is a particle.
+        let a = analyze("科小能入库吗")
+        #expect(!a.units.contains { $0.text.hasSuffix("吗") })
+    }
+
     @Test func howPlusVerbAsksForTheProcedure() {
         let a = analyze("技术合同怎么登记")
         #expect(a.slots.intents.contains("process"))
