@@ -40,14 +40,14 @@ let package = Package(
         .target(
             name: "TepaiDelivery",
             dependencies: [
-                "CCurl", "TepaiCore", .product(name: "Logging", package: "swift-log"),
+                "CCurl", "TepaiCore", "TepaiStore", .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict),
         .target(
             name: "TepaiServer",
             dependencies: [
-                "TepaiCore", "TepaiStore", "TepaiSearch", "TepaiRender",
+                "TepaiCore", "TepaiStore", "TepaiSearch", "TepaiRender", "TepaiDelivery",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -67,7 +67,7 @@ let package = Package(
         .testTarget(name: "TepaiCoreTests", dependencies: ["TepaiCore"], swiftSettings: strict),
         .testTarget(name: "TepaiStoreTests", dependencies: ["TepaiCore", "TepaiStore"], swiftSettings: strict),
         .testTarget(name: "TepaiSearchTests", dependencies: ["TepaiCore", "TepaiSearch", "TepaiRender"], swiftSettings: strict),
-        .testTarget(name: "TepaiDeliveryTests", dependencies: ["TepaiCore", "TepaiDelivery"], swiftSettings: strict),
+        .testTarget(name: "TepaiDeliveryTests", dependencies: ["TepaiCore", "TepaiStore", "TepaiDelivery"], swiftSettings: strict),
         // Runs the built `tepai` binary end to end (exit codes, output contracts).
         .testTarget(
             name: "TepaiCLITests",

@@ -19,23 +19,27 @@ public struct AnswerRenderer: Sendable {
     public func context(_ outcome: SearchOutcome) -> [String: Any] {
         var c: [String: Any] = ["query": outcome.query, "contact": contact, "declined": outcome.declined]
         guard let best = outcome.hits.first, !outcome.declined else { return c }
-        let e = best.entry
-        var answer: [String: Any] = [
-            "title": e.title, "kind": e.kind.label, "body": TextTrimmer.trim(e.body, toCharacters: bodyLimit),
-            "ended": best.ended,
-        ]
-        if let url = e.url { answer["url"] = url }
-        if e.kind.isEvent {
-            if let when = Self.when(e) { answer["when"] = when }
-            if let venue = e.venue { answer["venue"] = venue }
-            if let deadline = e.deadline { answer["deadline"] = Self.dateText(deadline) }
-            if let format = e.format { answer["format"] = format }
-        }
+        var answer = Self.entryContext(best.entry, bodyLimit: bodyLimit)
+        answer["ended"] = best.ended
         c["answer"] = answer
         let related = outcome.hits.dropFirst().prefix(2).map { h -> [String: Any] in
             ["title": h.entry.title, "ended": h.ended]
         }
         if !related.isEmpty { c["related"] = related }
+        return c
+    }
+
+    /// The template context of one entry (title, kind, trimmed body, link, and for events time, place,
+    /// format and registration deadline); shared by replies, announcements and digests.
+    public static func entryContext(_ e: Entry, bodyLimit: Int) -> [String: Any] {
+        var c: [String: Any] = ["title": e.title, "kind": e.kind.label, "body": TextTrimmer.trim(e.body, toCharacters: bodyLimit)]
+        if let url = e.url { c["url"] = url }
+        if e.kind.isEvent {
+            if let when = when(e) { c["when"] = when }
+            if let venue = e.venue { c["venue"] = venue }
+            if let deadline = e.deadline { c["deadline"] = dateText(deadline) }
+            if let format = e.format { c["format"] = format }
+        }
         return c
     }
 

@@ -33,6 +33,40 @@ enum Migrations {
             }
             try db.execute(sql: "INSERT INTO store_meta(key, value) VALUES ('entries_revision', 0)")
         }
+        m.registerMigration("v2-outbox") { db in
+            // A message is written here before it is sent; its idempotency key makes enqueueing the same
+            // (channel, content, part) a no-op, so a digest or announcement is never queued twice.
+            try db.create(table: "outbox") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("idempotency_key", .text).notNull().unique()
+                t.column("channel", .text).notNull()
+                t.column("title", .text).notNull()
+                t.column("content", .text).notNull()
+                t.column("url", .text)
+                t.column("part", .integer).notNull()
+                t.column("parts", .integer).notNull()
+                // pending → sending → delivered | pending (retry) | dead
+                t.column("status", .text).notNull()
+                t.column("attempts", .integer).notNull().defaults(to: 0)
+                t.column("next_attempt_at", .double).notNull()
+                t.column("claimed_at", .double)
+                t.column("last_error", .text)
+                t.column("created_at", .double).notNull()
+                t.column("delivered_at", .double)
+            }
+            try db.create(index: "outbox_due", on: "outbox", columns: ["status", "next_attempt_at"])
+            try db.create(table: "delivery_log") { t in
+                t.autoIncrementedPrimaryKey("id")
+                t.column("outbox_id", .integer).notNull()
+                t.column("channel", .text).notNull()
+                t.column("at", .double).notNull()
+                t.column("outcome", .text).notNull()
+                t.column("code", .integer)
+                t.column("message", .text)
+                t.column("latency_ms", .double)
+            }
+            try db.create(index: "delivery_log_channel", on: "delivery_log", columns: ["channel", "at"])
+        }
         return m
     }
 }

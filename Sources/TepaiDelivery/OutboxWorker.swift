@@ -1,0 +1,101 @@
+import Foundation
+import Logging
+import TepaiCore
+import TepaiStore
+
+/// Sends what the outbox holds: claims due messages, respects each robot's rate limit, sends through the
+/// platform adapter, and records the answer (delivered, retry with backoff, or dead letter).
+public struct OutboxWorker: Sendable {
+    public let outbox: SQLiteOutbox
+    public let sender: ChannelSender
+    public let limiter: RobotRateLimiter
+    public let channels: [String: ChannelConfig]
+    public let logger: Logger
+    public var batchSize = 32
+
+    public init(outbox: SQLiteOutbox, sender: ChannelSender, limiter: RobotRateLimiter, channels: [ChannelConfig], logger: Logger) {
+        self.outbox = outbox
+        self.sender = sender
+        self.limiter = limiter
+        self.channels = Dictionary(channels.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        self.logger = logger
+    }
+
+    static func now() -> Double { Date().timeIntervalSince1970 }
+
+    /// One pass: claims up to `batchSize` due messages and sends them concurrently (one task per robot, so
+    /// parts of one message keep their order). Returns how many attempts were made.
+    @discardableResult
+    public func runOnce() async throws -> Int {
+        let claimed = try await outbox.claim(limit: batchSize, now: Self.now())
+        guard !claimed.isEmpty else { return 0 }
+        let byRobot = Dictionary(grouping: claimed, by: { channels[$0.channel]?.url ?? $0.channel })
+        return try await withThrowingTaskGroup(of: Int.self) { group in
+            for (_, messages) in byRobot {
+                group.addTask {
+                    var n = 0
+                    for m in messages.sorted(by: { ($0.part, $0.id ?? 0) < ($1.part, $1.id ?? 0) }) {
+                        if try await attempt(m) { n += 1 }
+                    }
+                    return n
+                }
+            }
+            var total = 0
+            for try await n in group { total += n }
+            return total
+        }
+    }
+
+    /// Sends one claimed message; false when it was put back to wait for the rate limit.
+    func attempt(_ m: OutboxMessage) async throws -> Bool {
+        guard let channel = channels[m.channel], channel.enabled else {
+            try await outbox.record(m, result: .failed(code: -2, message: "channel \(m.channel) is not configured or is disabled"), latencyMs: 0, now: Self.now())
+            return true
+        }
+        let limits = RobotLimits.of(channel.platform)
+        if let wait = await limiter.reserve(robot: channel.url.isEmpty ? channel.name : channel.url, limits: limits, now: Self.now()) {
+            try await outbox.release(m, until: Self.now() + wait)
+            return false
+        }
+        let adapter = PlatformAdapters.adapter(for: channel)
+        let a = await sender.sendPart(m.content, index: m.part - 1, of: m.parts, title: m.title, url: m.url, channel: channel, adapter: adapter, now: Date())
+        let result: AttemptResult
+        switch a.outcome {
+        case .delivered: result = .delivered
+        case .retryable(let code, let message):
+            if [45009, 130101, 11232, 429].contains(code) {
+                await limiter.throttled(robot: channel.url, limits: limits, now: Self.now())
+            }
+            result = .retry(code: code, message: message)
+        case .permanent(let code, let message): result = .failed(code: code, message: message)
+        }
+        try await outbox.record(m, result: result, latencyMs: a.seconds * 1000, now: Self.now())
+        return true
+    }
+
+    /// Runs until nothing is due before `deadline` (or the outbox is empty of pending work).
+    public func drain(deadline: Date) async throws {
+        while Date() < deadline {
+            let made = try await runOnce()
+            if made > 0 { continue }
+            guard let next = try await outbox.nextDue() else { return }
+            let wait = next - Self.now()
+            if Date().addingTimeInterval(max(0, wait)) > deadline { return }
+            if wait > 0 { try await Task.sleep(for: .milliseconds(Int(min(wait, 1) * 1000) + 5)) }
+        }
+    }
+}
+
+/// Which channels an entry reaches: enabled channels whose regions, kinds and topics all match.
+public enum ChannelRouter {
+    public static func channels(for entry: Entry, in channels: [ChannelConfig]) -> [ChannelConfig] {
+        channels.filter { c in
+            guard c.enabled else { return false }
+            // A national rule ("") concerns every region; otherwise the channel must subscribe to the region.
+            let region = c.regions.contains("*") || entry.region.isEmpty || c.regions.contains(entry.region)
+            let kind = c.kinds.isEmpty || c.kinds.contains(entry.kind)
+            let topic = c.topics.isEmpty || !Set(c.topics).isDisjoint(with: entry.tags)
+            return region && kind && topic
+        }
+    }
+}

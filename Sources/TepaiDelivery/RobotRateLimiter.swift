@@ -1,0 +1,56 @@
+import Foundation
+import TepaiCore
+
+/// The platforms' send limits per robot, shared by everything that sends to the same webhook.
+public struct RobotLimits: Sendable {
+    /// (count, window seconds) pairs that must all hold.
+    public var windows: [(Int, Double)]
+    /// How long a robot is muted after the platform says "too fast".
+    public var cooldownAfterThrottle: Double
+
+    public static func of(_ platform: Platform) -> RobotLimits {
+        switch platform {
+        case .wecom: RobotLimits(windows: [(20, 60)], cooldownAfterThrottle: 60)
+        case .dingtalk: RobotLimits(windows: [(20, 60)], cooldownAfterThrottle: 600)
+        case .feishu: RobotLimits(windows: [(100, 60), (5, 1)], cooldownAfterThrottle: 60)
+        case .slack: RobotLimits(windows: [(1, 1)], cooldownAfterThrottle: 30)
+        case .json, .log: RobotLimits(windows: [], cooldownAfterThrottle: 10)
+        }
+    }
+}
+
+/// Sliding-window limiter keyed by robot (the webhook URL): a send is allowed only if every window of the
+/// platform still has room, so no robot's limit is exceeded even in bursts.
+public actor RobotRateLimiter {
+    private var sent: [String: [Double]] = [:]
+    private var mutedUntil: [String: Double] = [:]
+    private let enabled: Bool
+
+    public init(enabled: Bool = true) {
+        self.enabled = enabled
+    }
+
+    /// Reserves a send now, or says how many seconds to wait.
+    public func reserve(robot: String, limits: RobotLimits, now: Double) -> Double? {
+        guard enabled else { return nil }
+        if let until = mutedUntil[robot], until > now { return until - now }
+        let longest = limits.windows.map(\.1).max() ?? 0
+        var times = (sent[robot] ?? []).filter { now - $0 < longest }
+        var wait = 0.0
+        for (count, window) in limits.windows {
+            let inWindow = times.filter { now - $0 < window }
+            if inWindow.count >= count, let oldest = inWindow.sorted().dropLast(count - 1).last {
+                wait = max(wait, oldest + window - now)
+            }
+        }
+        if wait > 0 { return wait }
+        times.append(now)
+        sent[robot] = times
+        return nil
+    }
+
+    /// The platform answered "too fast" (45009, 130101, 11232): mute the robot for its cool-down.
+    public func throttled(robot: String, limits: RobotLimits, now: Double) {
+        mutedUntil[robot] = now + limits.cooldownAfterThrottle
+    }
+}

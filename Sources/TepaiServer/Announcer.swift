@@ -1,0 +1,66 @@
+import Foundation
+import Logging
+import TepaiCore
+import TepaiDelivery
+import TepaiRender
+import TepaiStore
+
+/// Announces one entry to the channels it routes to: renders `Templates/announcement.mustache`, splits it
+/// to each platform's limit and enqueues it in the outbox once per (channel, content, part).
+public struct Announcer: Sendable {
+    public let templates: TemplateSet
+    public let outbox: SQLiteOutbox
+    public let channels: [ChannelConfig]
+
+    public init(templates: TemplateSet, outbox: SQLiteOutbox, channels: [ChannelConfig]) {
+        self.templates = templates
+        self.outbox = outbox
+        self.channels = channels
+    }
+
+    public struct Plan: Sendable {
+        public var channel: ChannelConfig
+        public var messages: [OutboxMessage]
+    }
+
+    /// The channels the entry reaches (restricted to `only` when given) and the messages for each.
+    public func plan(_ entry: Entry, only: [String] = []) throws -> [Plan] {
+        let routed = ChannelRouter.channels(for: entry, in: channels).filter { only.isEmpty || only.contains($0.name) }
+        let text = try templates.render("announcement", AnswerRenderer.entryContext(entry, bodyLimit: 600)).trimmingCharacters(in: .whitespacesAndNewlines)
+        let lines = text.split(separator: "\n", maxSplits: 1).map(String.init)
+        let blocks = (lines.count > 1 ? lines[1] : "").components(separatedBy: "\n\n").map { MessageBlock($0, url: entry.url) }
+        let title = lines.first ?? entry.title
+        let now = Date().timeIntervalSince1970
+        return routed.map { channel in
+            let parts = MessageSplitter(limit: PlatformAdapters.adapter(for: channel).contentLimit).split(title: title, blocks: blocks)
+            let digest = String(FNVDigest.hex(text + "\u{1F}" + channel.format), prefix: 16)
+            let messages = parts.enumerated().map { (i, content) in
+                OutboxMessage(idempotencyKey: "announce:\(channel.name):\(entry.id):\(digest):\(i + 1)", channel: channel.name,
+                              title: entry.title, content: content, url: entry.url, part: i + 1, parts: parts.count, now: now)
+            }
+            return Plan(channel: channel, messages: messages)
+        }
+    }
+
+    /// Enqueues the plan; returns how many messages were new (0 when the same announcement was queued before).
+    public func enqueue(_ plans: [Plan]) async throws -> Int {
+        try await outbox.enqueue(plans.flatMap(\.messages))
+    }
+}
+
+/// 64-bit FNV-1a as hex, for idempotency keys that must be stable across runs.
+enum FNVDigest {
+    static func hex(_ s: String) -> String {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in s.utf8 {
+            h ^= UInt64(b)
+            h = h &* 0x100_0000_01b3
+        }
+        let text = String(h, radix: 16)
+        return String(repeating: "0", count: 16 - text.count) + text
+    }
+}
+
+extension String {
+    init(_ s: String, prefix n: Int) { self = String(s.prefix(n)) }
+}

@@ -1,0 +1,212 @@
+import Foundation
+import GRDB
+
+/// One message waiting in (or done with) the outbox.
+public struct OutboxMessage: Sendable, Equatable, Codable, FetchableRecord, PersistableRecord {
+    public static let databaseTableName = "outbox"
+
+    public enum Status: String, Sendable, Codable { case pending, sending, delivered, dead }
+
+    public var id: Int64?
+    public var idempotencyKey: String
+    public var channel: String
+    public var title: String
+    public var content: String
+    public var url: String?
+    public var part: Int
+    public var parts: Int
+    public var status: Status
+    public var attempts: Int
+    public var nextAttemptAt: Double
+    public var claimedAt: Double?
+    public var lastError: String?
+    public var createdAt: Double
+    public var deliveredAt: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case id, channel, title, content, url, part, parts, status, attempts
+        case idempotencyKey = "idempotency_key", nextAttemptAt = "next_attempt_at", claimedAt = "claimed_at"
+        case lastError = "last_error", createdAt = "created_at", deliveredAt = "delivered_at"
+    }
+
+    public init(idempotencyKey: String, channel: String, title: String, content: String, url: String?, part: Int, parts: Int, now: Double) {
+        self.idempotencyKey = idempotencyKey
+        self.channel = channel
+        self.title = title
+        self.content = content
+        self.url = url
+        self.part = part
+        self.parts = parts
+        status = .pending
+        attempts = 0
+        nextAttemptAt = now
+        createdAt = now
+    }
+
+    public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+}
+
+/// What happened to one attempt, for the outbox and the delivery log.
+public enum AttemptResult: Sendable, Equatable {
+    case delivered
+    case retry(code: Int, message: String)
+    case failed(code: Int, message: String)
+}
+
+/// Retry policy: exponential backoff with full jitter, up to `maxAttempts`, then a dead letter.
+public struct RetryPolicy: Sendable {
+    public var maxAttempts = 8
+    public var baseSeconds = 2.0
+    public var capSeconds = 600.0
+    public init() {}
+
+    public func delay(afterAttempt n: Int, random: Double) -> Double {
+        let ceiling = min(capSeconds, baseSeconds * pow(2, Double(max(0, n - 1))))
+        return ceiling / 2 + ceiling / 2 * random
+    }
+}
+
+/// The durable outbox on the SQLite store. Every step is one transaction: a message is enqueued before it is
+/// sent, claimed before the HTTP request, and marked with the platform's answer after it.
+public final class SQLiteOutbox: Sendable {
+    let pool: DatabasePool
+    public let policy: RetryPolicy
+
+    public init(store: SQLiteStore, policy: RetryPolicy = RetryPolicy()) {
+        pool = store.pool
+        self.policy = policy
+    }
+
+    /// Inserts messages whose idempotency key is new; returns how many were new.
+    @discardableResult
+    public func enqueue(_ messages: [OutboxMessage]) async throws -> Int {
+        try await pool.write { db in
+            var added = 0
+            for var m in messages {
+                try m.insert(db, onConflict: .ignore)
+                if db.changesCount > 0 { added += 1 }
+            }
+            return added
+        }
+    }
+
+    /// Claims up to `limit` due messages (pending and due, in order) and marks them sending.
+    public func claim(limit: Int, now: Double) async throws -> [OutboxMessage] {
+        try await pool.write { db in
+            let due = try OutboxMessage
+                .filter(Column("status") == OutboxMessage.Status.pending.rawValue && Column("next_attempt_at") <= now)
+                .order(Column("next_attempt_at"), Column("id"))
+                .limit(limit)
+                .fetchAll(db)
+            var claimed: [OutboxMessage] = []
+            for var m in due {
+                m.status = .sending
+                m.claimedAt = now
+                m.attempts += 1
+                try m.update(db)
+                claimed.append(m)
+            }
+            return claimed
+        }
+    }
+
+    /// Records an attempt's result and schedules the retry or the dead letter.
+    public func record(_ message: OutboxMessage, result: AttemptResult, latencyMs: Double, now: Double, random: Double = Double.random(in: 0..<1)) async throws {
+        try await pool.write { [policy] db in
+            guard let id = message.id, var m = try OutboxMessage.fetchOne(db, key: id) else { return }
+            let log: (String, Int?, String?)
+            switch result {
+            case .delivered:
+                m.status = .delivered
+                m.deliveredAt = now
+                m.lastError = nil
+                log = ("delivered", 0, nil)
+            case .retry(let code, let text):
+                m.lastError = "\(code): \(text)"
+                if m.attempts >= policy.maxAttempts {
+                    m.status = .dead
+                } else {
+                    m.status = .pending
+                    m.nextAttemptAt = now + policy.delay(afterAttempt: m.attempts, random: random)
+                }
+                log = (m.status == .dead ? "dead" : "retry", code, text)
+            case .failed(let code, let text):
+                m.status = .dead
+                m.lastError = "\(code): \(text)"
+                log = ("dead", code, text)
+            }
+            m.claimedAt = nil
+            try m.update(db)
+            try db.execute(
+                sql: "INSERT INTO delivery_log(outbox_id, channel, at, outcome, code, message, latency_ms) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                arguments: [id, m.channel, now, log.0, log.1, log.2, latencyMs])
+        }
+    }
+
+    /// Puts a claimed message back untouched (the robot's rate limit said wait): no attempt is counted.
+    public func release(_ message: OutboxMessage, until: Double) async throws {
+        try await pool.write { db in
+            guard let id = message.id else { return }
+            try db.execute(sql: "UPDATE outbox SET status = 'pending', claimed_at = NULL, attempts = MAX(attempts - 1, 0), next_attempt_at = ? WHERE id = ? AND status = 'sending'",
+                           arguments: [until, id])
+        }
+    }
+
+    /// After a crash, messages left "sending" have an unknown outcome: they go back to pending. Only those
+    /// can be duplicated; delivered ones are never sent again.
+    @discardableResult
+    public func recoverInFlight() async throws -> Int {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE outbox SET status = 'pending', claimed_at = NULL WHERE status = 'sending'")
+            return db.changesCount
+        }
+    }
+
+    public func counts() async throws -> [OutboxMessage.Status: Int] {
+        try await pool.read { db in
+            var out: [OutboxMessage.Status: Int] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT status, COUNT(*) FROM outbox GROUP BY status") {
+                if let s = OutboxMessage.Status(rawValue: row[0]) { out[s] = row[1] }
+            }
+            return out
+        }
+    }
+
+    public func messages(keys: [String]) async throws -> [OutboxMessage] {
+        try await pool.read { db in try OutboxMessage.filter(keys.contains(Column("idempotency_key"))).order(Column("id")).fetchAll(db) }
+    }
+
+    /// The earliest time a pending message is due, if any.
+    public func nextDue() async throws -> Double? {
+        try await pool.read { db in
+            try Double.fetchOne(db, sql: "SELECT MIN(next_attempt_at) FROM outbox WHERE status = 'pending'")
+        }
+    }
+
+    public func deliveryLog(channel: String? = nil) async throws -> [DeliveryLogEntry] {
+        try await pool.read { db in
+            if let channel {
+                return try DeliveryLogEntry.filter(Column("channel") == channel).order(Column("id")).fetchAll(db)
+            }
+            return try DeliveryLogEntry.order(Column("id")).fetchAll(db)
+        }
+    }
+}
+
+/// One attempt in the delivery log: when, where, what the platform said, how long it took.
+public struct DeliveryLogEntry: Sendable, Codable, FetchableRecord, TableRecord {
+    public static let databaseTableName = "delivery_log"
+    public var id: Int64
+    public var outboxID: Int64
+    public var channel: String
+    public var at: Double
+    public var outcome: String
+    public var code: Int?
+    public var message: String?
+    public var latencyMs: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case id, channel, at, outcome, code, message
+        case outboxID = "outbox_id", latencyMs = "latency_ms"
+    }
+}
