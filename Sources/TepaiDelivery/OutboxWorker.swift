@@ -12,6 +12,8 @@ public struct OutboxWorker: Sendable {
     public let channels: [String: ChannelConfig]
     public let logger: Logger
     public var batchSize = 32
+    /// The platforms' limits; tests and benchmarks may scale them.
+    public var limits: @Sendable (Platform) -> RobotLimits = { RobotLimits.of($0) }
 
     public init(outbox: SQLiteOutbox, sender: ChannelSender, limiter: RobotRateLimiter, channels: [ChannelConfig], logger: Logger) {
         self.outbox = outbox
@@ -52,7 +54,7 @@ public struct OutboxWorker: Sendable {
             try await outbox.record(m, result: .failed(code: -2, message: "channel \(m.channel) is not configured or is disabled"), latencyMs: 0, now: Self.now())
             return true
         }
-        let limits = RobotLimits.of(channel.platform)
+        let limits = self.limits(channel.platform)
         if let wait = await limiter.reserve(robot: channel.url.isEmpty ? channel.name : channel.url, limits: limits, now: Self.now()) {
             try await outbox.release(m, until: Self.now() + wait)
             return false

@@ -8,6 +8,11 @@ public struct RobotLimits: Sendable {
     /// How long a robot is muted after the platform says "too fast".
     public var cooldownAfterThrottle: Double
 
+    public init(windows: [(Int, Double)], cooldownAfterThrottle: Double) {
+        self.windows = windows
+        self.cooldownAfterThrottle = cooldownAfterThrottle
+    }
+
     public static func of(_ platform: Platform) -> RobotLimits {
         switch platform {
         case .wecom: RobotLimits(windows: [(20, 60)], cooldownAfterThrottle: 60)
