@@ -71,7 +71,7 @@ let package = Package(
         // Runs the built `tepai` binary end to end (exit codes, output contracts).
         .testTarget(
             name: "TepaiCLITests",
-            dependencies: ["tepai", "TepaiDelivery", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: ["tepai", "TepaiCore", "TepaiStore", "TepaiDelivery", .product(name: "Hummingbird", package: "hummingbird")],
             swiftSettings: strict),
         .testTarget(
             name: "TepaiServerTests",

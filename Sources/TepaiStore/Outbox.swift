@@ -162,6 +162,19 @@ public final class SQLiteOutbox: Sendable {
         }
     }
 
+    /// Dead letters back to pending, for an administrator who fixed the cause; returns how many.
+    @discardableResult
+    public func retryDead(channel: String? = nil, now: Double) async throws -> Int {
+        try await pool.write { db in
+            if let channel {
+                try db.execute(sql: "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ? WHERE status = 'dead' AND channel = ?", arguments: [now, channel])
+            } else {
+                try db.execute(sql: "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ? WHERE status = 'dead'", arguments: [now])
+            }
+            return db.changesCount
+        }
+    }
+
     public func counts() async throws -> [OutboxMessage.Status: Int] {
         try await pool.read { db in
             var out: [OutboxMessage.Status: Int] = [:]
