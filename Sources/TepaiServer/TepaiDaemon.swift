@@ -13,11 +13,15 @@ public struct TepaiDaemon: Sendable {
     public let logger: Logger
     /// Called with the bound port once the server listens (port 0 picks a free one; tests read it here).
     public let onListening: @Sendable (Int) async -> Void
+    /// Background services that run beside the HTTP server (the outbox worker).
+    public let services: [any Service]
 
-    public init(config: TepaiConfig, answers: AnswerService, logger: Logger, onListening: @escaping @Sendable (Int) async -> Void = { _ in }) {
+    public init(config: TepaiConfig, answers: AnswerService, logger: Logger, services: [any Service] = [],
+                onListening: @escaping @Sendable (Int) async -> Void = { _ in }) {
         self.config = config
         self.answers = answers
         self.logger = logger
+        self.services = services
         self.onListening = onListening
     }
 
@@ -38,7 +42,7 @@ public struct TepaiDaemon: Sendable {
 
     public func run() async throws {
         let group = ServiceGroup(configuration: .init(
-            services: [application()], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+            services: [application()] + services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         try await group.run()
         logger.info("tepai stopped")
     }

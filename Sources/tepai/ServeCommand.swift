@@ -1,8 +1,11 @@
 import ArgumentParser
 import Foundation
 import Logging
+import ServiceLifecycle
 import TepaiCore
+import TepaiDelivery
 import TepaiServer
+import TepaiStore
 
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the daemon.")
@@ -14,6 +17,12 @@ struct ServeCommand: AsyncParsableCommand {
         let config = try global.loadConfig()
         let store = try global.openStore(config)
         let service = try await global.answerService(config, store: store, logger: logger)
-        try await TepaiDaemon(config: config, answers: service, logger: logger).run()
+        var services: [any Service] = []
+        if let sqlite = store as? SQLiteStore {
+            let worker = OutboxWorker(outbox: SQLiteOutbox(store: sqlite), sender: ChannelSender(transport: CurlTransport(), logger: logger),
+                                      limiter: RobotRateLimiter(), channels: config.channels, logger: logger)
+            services.append(OutboxService(worker: worker, logger: logger))
+        }
+        try await TepaiDaemon(config: config, answers: service, logger: logger, services: services).run()
     }
 }

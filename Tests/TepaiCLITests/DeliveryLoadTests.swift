@@ -7,7 +7,7 @@ import TepaiStore
 
 @Suite(.serialized) struct DeliveryLoadTests {
     @Test func underFailuresEveryMessageArrivesOnceAndNoRobotLimitIsExceeded() async throws {
-        let peer = ChaosPeer(failShare: 0.15, slowShare: 0.08, slowSeconds: 1.0, perWindow: 10, window: 1.0)
+        let peer = ChaosPeer(failShare: 0.15, slowShare: 0.05, slowSeconds: 4.0, perWindow: 10, window: 1.0)
         try await peer.start()
         defer { peer.stop() }
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("tepai-load-\(UUID().uuidString).sqlite").path
@@ -28,7 +28,8 @@ import TepaiStore
         }
         #expect(try await outbox.enqueue(messages) == 120)
         var options = TransportOptions()
-        options.totalTimeoutMs = 400
+        // Long enough that only the peer's deliberately slow replies time out, even on a loaded machine.
+        options.totalTimeoutMs = 3_000
         var worker = OutboxWorker(outbox: outbox, sender: ChannelSender(transport: CurlTransport(options: options), logger: Logger(label: "t")),
                                   limiter: RobotRateLimiter(), channels: channels, logger: Logger(label: "t"))
         // The peer's limit is 10 a second per robot; the worker is told the same (scaled from 20 a minute).

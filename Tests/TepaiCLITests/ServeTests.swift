@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import TepaiDelivery
+import TepaiStore
 
 /// `tepai serve` as systemd runs it: starts, answers, and stops cleanly on SIGTERM.
 @Suite(.serialized) struct ServeTests {
@@ -48,5 +49,45 @@ import TepaiDelivery
         #expect(p.terminationReason == .exit)
         #expect(p.terminationStatus == 0, "\(log)")
         #expect(log.contains("tepai stopped"))
+    }
+}
+
+extension ServeTests {
+    @Test func theDaemonDeliversWhatTheOutboxHolds() async throws {
+        let peer = CountingPeer()
+        try await peer.start(delayMs: 1)
+        defer { peer.stop() }
+        let dir = try CLI.tempDir()
+        let db = dir.appendingPathComponent("t.sqlite").path
+        do {
+            let outbox = SQLiteOutbox(store: try SQLiteStore(path: db))
+            let messages = (1...5).map {
+                OutboxMessage(idempotencyKey: "k\($0)", channel: "hook", title: "t", content: "第\($0)条", url: nil, part: 1, parts: 1,
+                              now: Date().timeIntervalSince1970)
+            }
+            #expect(try await outbox.enqueue(messages) == 5)
+        }
+        let config = dir.appendingPathComponent("tepai.yaml")
+        try """
+            database: \(db)
+            server: {host: 127.0.0.1, port: 0}
+            channels:
+              - {name: hook, platform: json, url: "http://127.0.0.1:\(peer.port)/hook"}
+            """.write(to: config, atomically: true, encoding: .utf8)
+        let p = Process()
+        p.executableURL = CLI.binary
+        p.arguments = ["serve", "--config", config.path]
+        p.currentDirectoryURL = CLI.root
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        defer { if p.isRunning { p.terminate() } }
+        let deadline = Date().addingTimeInterval(30)
+        while peer.total < 5, Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(peer.counts.count == 5)
+        kill(p.processIdentifier, SIGTERM)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0)
+        #expect(try await SQLiteOutbox(store: try SQLiteStore(path: db)).counts()[.delivered] == 5)
     }
 }

@@ -1,0 +1,41 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import TepaiDelivery
+import TepaiStore
+
+/// Runs the outbox worker inside the daemon: sends what is due, sleeps briefly when idle, and stops between
+/// messages on graceful shutdown so that sends in flight finish.
+public struct OutboxService: Service {
+    public let worker: OutboxWorker
+    public let logger: Logger
+    public var idle: Duration = .milliseconds(500)
+
+    public init(worker: OutboxWorker, logger: Logger) {
+        self.worker = worker
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        let recovered = try await worker.outbox.recoverInFlight()
+        if recovered > 0 { logger.warning("messages in flight at the last stop will be sent again", metadata: ["count": "\(recovered)"]) }
+        while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            do {
+                if try await worker.runOnce() == 0 {
+                    try await gracefulShutdownOrSleep(idle)
+                }
+            } catch is CancellationError {
+                break
+            } catch {
+                // One bad message or database hiccup must not stop delivery for everyone.
+                logger.error("outbox pass failed", metadata: ["error": "\(error)"])
+                try? await gracefulShutdownOrSleep(.seconds(2))
+            }
+        }
+        logger.info("outbox worker stopped")
+    }
+
+    func gracefulShutdownOrSleep(_ d: Duration) async throws {
+        try await cancelWhenGracefulShutdown { try await Task.sleep(for: d) }
+    }
+}
