@@ -47,33 +47,31 @@ public struct TransportOptions: Sendable {
     public init() {}
 }
 
-/// Outgoing HTTP through libcurl. Transfers are blocking C calls, so they run on their own threads, never on
-/// Swift's cooperative pool; the caller's continuation is resumed from there.
+/// Outgoing HTTP through libcurl. Transfers are blocking C calls, so they run on a fixed pool of transfer
+/// threads, never on Swift's cooperative pool; each thread keeps its curl handle, so connections to the same
+/// webhook host are reused (keep-alive) across messages.
 public final class CurlTransport: Sendable {
     public let options: TransportOptions
+    private let pool: TransferPool
 
     /// `curl_global_init` must run once, before any other thread uses curl.
     private static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_ALL)) }()
 
-    public init(options: TransportOptions = TransportOptions()) {
+    public init(options: TransportOptions = TransportOptions(), threads: Int = 16) {
         _ = Self.globalInit
         self.options = options
+        pool = TransferPool(threads: threads, options: options)
     }
 
     public func send(_ request: HTTPRequestSpec) async throws -> HTTPReply {
-        let options = self.options
-        return try await withCheckedThrowingContinuation { continuation in
-            let thread = Thread {
-                continuation.resume(with: Result { try Self.perform(request, options: options) })
-            }
-            thread.stackSize = 1 << 20
-            thread.start()
+        try await withCheckedThrowingContinuation { continuation in
+            pool.submit(request) { continuation.resume(with: $0) }
         }
     }
 
-    static func perform(_ request: HTTPRequestSpec, options: TransportOptions) throws -> HTTPReply {
-        guard let handle = curl_easy_init() else { throw TransportError(code: -1, message: "curl_easy_init failed") }
-        defer { curl_easy_cleanup(handle) }
+    static func perform(_ request: HTTPRequestSpec, options: TransportOptions, handle: UnsafeMutableRawPointer) throws -> HTTPReply {
+        // Reset options but keep the handle's live connections for reuse.
+        curl_easy_reset(handle)
         var headerList: UnsafeMutablePointer<curl_slist>?
         defer { curl_slist_free_all(headerList) }
         for (name, value) in request.headers { headerList = curl_slist_append(headerList, "\(name): \(value)") }
@@ -90,6 +88,7 @@ public final class CurlTransport: Sendable {
         _ = tepai_easy_setopt_long(handle, CURLOPT_TIMEOUT_MS, options.totalTimeoutMs)
         _ = tepai_easy_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, options.verifyTLS ? 1 : 0)
         _ = tepai_easy_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, options.verifyTLS ? 2 : 0)
+        _ = tepai_easy_setopt_long(handle, CURLOPT_TCP_KEEPALIVE, 1)
         if let proxy = options.proxy { _ = tepai_easy_setopt_string(handle, CURLOPT_PROXY, proxy) }
         _ = tepai_easy_setopt_string(handle, CURLOPT_CUSTOMREQUEST, request.method)
         _ = tepai_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList)
@@ -121,6 +120,47 @@ public final class CurlTransport: Sendable {
         var seconds = 0.0
         _ = tepai_easy_getinfo_double(handle, CURLINFO_TOTAL_TIME, &seconds)
         return HTTPReply(status: status, body: sink.data, seconds: seconds)
+    }
+}
+
+/// A fixed set of threads, each with its own curl easy handle, taking transfers from one queue.
+/// Threads start on first use and live as long as the process (transports are long-lived).
+final class TransferPool: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var queue: [(HTTPRequestSpec, @Sendable (Result<HTTPReply, Error>) -> Void)] = []
+    private var started = false
+    private let threads: Int
+    private let options: TransportOptions
+
+    init(threads: Int, options: TransportOptions) {
+        self.threads = max(1, threads)
+        self.options = options
+    }
+
+    func submit(_ request: HTTPRequestSpec, _ done: @escaping @Sendable (Result<HTTPReply, Error>) -> Void) {
+        condition.lock()
+        if !started {
+            started = true
+            for _ in 0..<threads {
+                let t = Thread { [self] in self.loop() }
+                t.stackSize = 1 << 20
+                t.start()
+            }
+        }
+        queue.append((request, done))
+        condition.signal()
+        condition.unlock()
+    }
+
+    private func loop() {
+        guard let handle = curl_easy_init() else { return }
+        while true {
+            condition.lock()
+            while queue.isEmpty { condition.wait() }
+            let (request, done) = queue.removeFirst()
+            condition.unlock()
+            done(Result { try CurlTransport.perform(request, options: options, handle: handle) })
+        }
     }
 }
 

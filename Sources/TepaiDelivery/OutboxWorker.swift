@@ -32,47 +32,46 @@ public struct OutboxWorker: Sendable {
         let claimed = try await outbox.claim(limit: batchSize, now: Self.now())
         guard !claimed.isEmpty else { return 0 }
         let byRobot = Dictionary(grouping: claimed, by: { channels[$0.channel]?.url ?? $0.channel })
-        return try await withThrowingTaskGroup(of: Int.self) { group in
+        let results = try await withThrowingTaskGroup(of: [(OutboxMessage, AttemptResult, Double)].self) { group in
             for (_, messages) in byRobot {
                 group.addTask {
-                    var n = 0
+                    var done: [(OutboxMessage, AttemptResult, Double)] = []
                     for m in messages.sorted(by: { ($0.part, $0.id ?? 0) < ($1.part, $1.id ?? 0) }) {
-                        if try await attempt(m) { n += 1 }
+                        if let r = try await attempt(m) { done.append(r) }
                     }
-                    return n
+                    return done
                 }
             }
-            var total = 0
-            for try await n in group { total += n }
-            return total
+            var all: [(OutboxMessage, AttemptResult, Double)] = []
+            for try await done in group { all += done }
+            return all
         }
+        // One transaction for the whole pass.
+        try await outbox.recordAll(results, now: Self.now())
+        return results.count
     }
 
-    /// Sends one claimed message; false when it was put back to wait for the rate limit.
-    func attempt(_ m: OutboxMessage) async throws -> Bool {
+    /// Sends one claimed message and returns its result; nil when it was put back to wait for the rate limit.
+    func attempt(_ m: OutboxMessage) async throws -> (OutboxMessage, AttemptResult, Double)? {
         guard let channel = channels[m.channel], channel.enabled else {
-            try await outbox.record(m, result: .failed(code: -2, message: "channel \(m.channel) is not configured or is disabled"), latencyMs: 0, now: Self.now())
-            return true
+            return (m, .failed(code: -2, message: "channel \(m.channel) is not configured or is disabled"), 0)
         }
         let limits = self.limits(channel.platform)
         if let wait = await limiter.reserve(robot: channel.url.isEmpty ? channel.name : channel.url, limits: limits, now: Self.now()) {
             try await outbox.release(m, until: Self.now() + wait)
-            return false
+            return nil
         }
         let adapter = PlatformAdapters.adapter(for: channel)
         let a = await sender.sendPart(m.content, index: m.part - 1, of: m.parts, title: m.title, url: m.url, channel: channel, adapter: adapter, now: Date())
-        let result: AttemptResult
         switch a.outcome {
-        case .delivered: result = .delivered
+        case .delivered: return (m, .delivered, a.seconds * 1000)
         case .retryable(let code, let message):
             if [45009, 130101, 11232, 429].contains(code) {
                 await limiter.throttled(robot: channel.url, limits: limits, now: Self.now())
             }
-            result = .retry(code: code, message: message)
-        case .permanent(let code, let message): result = .failed(code: code, message: message)
+            return (m, .retry(code: code, message: message), a.seconds * 1000)
+        case .permanent(let code, let message): return (m, .failed(code: code, message: message), a.seconds * 1000)
         }
-        try await outbox.record(m, result: result, latencyMs: a.seconds * 1000, now: Self.now())
-        return true
     }
 
     /// Runs until nothing is due before `deadline` (or the outbox is empty of pending work).

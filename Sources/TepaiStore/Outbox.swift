@@ -90,56 +90,60 @@ public final class SQLiteOutbox: Sendable {
         }
     }
 
-    /// Claims up to `limit` due messages (pending and due, in order) and marks them sending.
+    /// Claims up to `limit` due messages (pending and due, in order) and marks them sending, in one statement.
     public func claim(limit: Int, now: Double) async throws -> [OutboxMessage] {
         try await pool.write { db in
-            let due = try OutboxMessage
-                .filter(Column("status") == OutboxMessage.Status.pending.rawValue && Column("next_attempt_at") <= now)
-                .order(Column("next_attempt_at"), Column("id"))
-                .limit(limit)
-                .fetchAll(db)
-            var claimed: [OutboxMessage] = []
-            for var m in due {
-                m.status = .sending
-                m.claimedAt = now
-                m.attempts += 1
-                try m.update(db)
-                claimed.append(m)
-            }
-            return claimed
+            try OutboxMessage.fetchAll(db, sql: """
+                UPDATE outbox SET status = 'sending', claimed_at = ?, attempts = attempts + 1
+                WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= ?
+                             ORDER BY next_attempt_at, id LIMIT ?)
+                RETURNING *
+                """, arguments: [now, now, limit])
         }
     }
 
     /// Records an attempt's result and schedules the retry or the dead letter.
     public func record(_ message: OutboxMessage, result: AttemptResult, latencyMs: Double, now: Double, random: Double = Double.random(in: 0..<1)) async throws {
+        try await recordAll([(message, result, latencyMs)], now: now, random: { random })
+    }
+
+    /// Records the results of a whole pass in one transaction.
+    public func recordAll(_ results: [(OutboxMessage, AttemptResult, Double)], now: Double,
+                          random: @Sendable () -> Double = { Double.random(in: 0..<1) }) async throws {
+        guard !results.isEmpty else { return }
         try await pool.write { [policy] db in
-            guard let id = message.id, var m = try OutboxMessage.fetchOne(db, key: id) else { return }
-            let log: (String, Int?, String?)
-            switch result {
-            case .delivered:
-                m.status = .delivered
-                m.deliveredAt = now
-                m.lastError = nil
-                log = ("delivered", 0, nil)
-            case .retry(let code, let text):
-                m.lastError = "\(code): \(text)"
-                if m.attempts >= policy.maxAttempts {
-                    m.status = .dead
-                } else {
-                    m.status = .pending
-                    m.nextAttemptAt = now + policy.delay(afterAttempt: m.attempts, random: random)
+            let log = try db.makeStatement(sql: "INSERT INTO delivery_log(outbox_id, channel, at, outcome, code, message, latency_ms) VALUES (?, ?, ?, ?, ?, ?, ?)")
+            let update = try db.makeStatement(sql: """
+                UPDATE outbox SET status = ?, next_attempt_at = ?, last_error = ?, delivered_at = ?, claimed_at = NULL
+                WHERE id = ? AND status = 'sending'
+                """)
+            for (m, result, latencyMs) in results {
+                guard let id = m.id else { continue }
+                // `attempts` is current: the claim counted this attempt.
+                var status = OutboxMessage.Status.dead
+                var next = m.nextAttemptAt
+                var error: String?
+                var delivered: Double?
+                let entry: (String, Int?, String?)
+                switch result {
+                case .delivered:
+                    status = .delivered
+                    delivered = now
+                    entry = ("delivered", 0, nil)
+                case .retry(let code, let text):
+                    error = "\(code): \(text)"
+                    if m.attempts < policy.maxAttempts {
+                        status = .pending
+                        next = now + policy.delay(afterAttempt: m.attempts, random: random())
+                    }
+                    entry = (status == .dead ? "dead" : "retry", code, text)
+                case .failed(let code, let text):
+                    error = "\(code): \(text)"
+                    entry = ("dead", code, text)
                 }
-                log = (m.status == .dead ? "dead" : "retry", code, text)
-            case .failed(let code, let text):
-                m.status = .dead
-                m.lastError = "\(code): \(text)"
-                log = ("dead", code, text)
+                try update.execute(arguments: [status.rawValue, next, error, delivered, id])
+                try log.execute(arguments: [id, m.channel, now, entry.0, entry.1, entry.2, latencyMs])
             }
-            m.claimedAt = nil
-            try m.update(db)
-            try db.execute(
-                sql: "INSERT INTO delivery_log(outbox_id, channel, at, outcome, code, message, latency_ms) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                arguments: [id, m.channel, now, log.0, log.1, log.2, latencyMs])
         }
     }
 
