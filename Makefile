@@ -24,7 +24,7 @@ test: deps
 
 # Retrieval quality on the labeled dev and held-out sets (fixed clock: the sets were labeled on $(NOW)).
 eval: seed
-	@echo "== dev";      $(TEPAI) eval --config $(CONFIG) --now $(NOW) --queries seeds/queries/a-dev.json --queries seeds/queries/b-dev.json
+	@echo "== dev";      $(TEPAI) eval --config $(CONFIG) --now $(NOW) --queries seeds/queries/a-dev.json --queries seeds/queries/b-dev.json --queries seeds/queries/c-dev.json
 	@echo "== held-out"; $(TEPAI) eval --config $(CONFIG) --now $(NOW) --queries seeds/queries/a-heldout.json --queries seeds/queries/b-heldout.json
 
 bench: build

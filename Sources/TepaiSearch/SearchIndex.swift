@@ -36,6 +36,8 @@ public final class SearchIndex: Sendable {
     public let idIndex: [String: Int]
     /// Each entry's title, aliases and tags, normalised, for phrase checks.
     let headTexts: [[Unicode.Scalar]]
+    /// Each entry's title/alias/tag bigrams, sorted, for quick "does its title say this" checks.
+    let headBigrams: [[UInt64]]
     /// Each entry's distinct characters (sorted), for coverage checks of body text, whose unigrams are not indexed.
     let docChars: [[UInt32]]
     /// In how many entries each character occurs, in any field.
@@ -59,6 +61,8 @@ public final class SearchIndex: Sendable {
         docChars.reserveCapacity(entries.count)
         var headTexts: [[Unicode.Scalar]] = []
         headTexts.reserveCapacity(entries.count)
+        var headBigrams: [[UInt64]] = []
+        headBigrams.reserveCapacity(entries.count)
         var charDF: [UInt32: Int32] = [:]
         var facts: [DocFacts] = []
         facts.reserveCapacity(entries.count)
@@ -82,7 +86,12 @@ public final class SearchIndex: Sendable {
                 // Where, how and for whom an event is held are asked about (线上, 在哪): searchable with the body.
                 (.body, TextNormalizer.scalars([entry.body, entry.venue, entry.format, entry.audience].compactMap { $0 }.joined(separator: "。"), keepBreaks: true)),
             ]
-            headTexts.append(fields[0].1 + [TextNormalizer.breakScalar] + fields[1].1 + [TextNormalizer.breakScalar] + fields[2].1)
+            let head = fields[0].1 + [TextNormalizer.breakScalar] + fields[1].1 + [TextNormalizer.breakScalar] + fields[2].1
+            headTexts.append(head)
+            var bigrams: [UInt64] = []
+            Tokenizer.forEachTerm(head, unigrams: false) { if $0.isBigram { bigrams.append($0.raw) } }
+            bigrams.sort()
+            headBigrams.append(bigrams)
             var chars = Set<UInt32>()
             for (_, scalars) in fields { for c in scalars where TextNormalizer.isHan(c.value) { chars.insert(c.value) } }
             for c in chars { charDF[c, default: 0] += 1 }
@@ -149,6 +158,7 @@ public final class SearchIndex: Sendable {
         self.idIndex = idIndex
         self.docChars = docChars
         self.headTexts = headTexts
+        self.headBigrams = headBigrams
         self.charDF = charDF
         self.facts = facts
         self.regionCodes = regionCodes
@@ -208,10 +218,14 @@ public final class SearchIndex: Sendable {
 
     /// Whether the pair `a b` occurs in an entry's title, aliases or tags.
     func headContains(_ a: Unicode.Scalar, _ b: Unicode.Scalar, in doc: Int) -> Bool {
-        headTexts[doc].withUnsafeBufferPointer { h in
-            guard h.count >= 2 else { return false }
-            for i in 0..<(h.count - 1) where h[i] == a && h[i + 1] == b { return true }
-            return false
+        let target = Term.bigram(a, b).raw
+        return headBigrams[doc].withUnsafeBufferPointer { list in
+            var lo = 0, hi = list.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if list[mid] < target { lo = mid + 1 } else { hi = mid }
+            }
+            return lo < list.count && list[lo] == target
         }
     }
 
