@@ -4,7 +4,7 @@ import Testing
 @Suite(.serialized) struct AnnounceTests {
     @Test func announcementReachesEachRoutedGroupExactlyOnce() async throws {
         let peer = PlatformPeer()
-        try await peer.start(wecomKey: "wecom-key-0123456789", dingTalkToken: "tok", dingTalkSecret: "SEC")
+        try await peer.start(wecomKey: "fake_wecom_key_0123456789", dingTalkToken: "tok", dingTalkSecret: "SEC")
         defer { peer.stop() }
         let dir = try CLI.tempDir()
         let db = dir.appendingPathComponent("t.sqlite").path
@@ -14,11 +14,11 @@ import Testing
             database: \(db)
             channels:
               - {name: city-matching, platform: wecom, format: markdown, regions: [市级], kinds: [matching],
-                 url: "http://127.0.0.1:\(peer.port)/cgi-bin/webhook/send?key=wecom-key-0123456789"}
+                 url: "http://127.0.0.1:\(peer.port)/cgi-bin/webhook/send?key=fake_wecom_key_0123456789"}
               - {name: qianan, platform: dingtalk, format: markdown, regions: [迁安市], secret: SEC,
                  url: "http://127.0.0.1:\(peer.port)/robot/send?access_token=tok"}
               - {name: qianxi, platform: wecom, format: text, regions: [迁西县],
-                 url: "http://127.0.0.1:\(peer.port)/cgi-bin/webhook/send?key=wecom-key-0123456789"}
+                 url: "http://127.0.0.1:\(peer.port)/cgi-bin/webhook/send?key=fake_wecom_key_0123456789"}
             """.write(to: config, atomically: true, encoding: .utf8)
 
         // 迁安 new-materials fair: routes to the 迁安 group only (city group takes city entries).
@@ -42,7 +42,7 @@ import Testing
 
     @Test func aRefusedChannelIsReportedAndExitsOne() async throws {
         let peer = PlatformPeer()
-        try await peer.start(wecomKey: "right-key-0123456789", dingTalkToken: "tok", dingTalkSecret: "SEC")
+        try await peer.start(wecomKey: "fake_right_key_0123456789", dingTalkToken: "tok", dingTalkSecret: "SEC")
         defer { peer.stop() }
         let dir = try CLI.tempDir()
         let db = dir.appendingPathComponent("t.sqlite").path
@@ -52,12 +52,12 @@ import Testing
             database: \(db)
             channels:
               - {name: qianxi, platform: wecom, format: text, regions: [迁西县],
-                 url: "http://127.0.0.1:\(peer.port)/cgi-bin/webhook/send?key=wrong-key-0000000000"}
+                 url: "http://127.0.0.1:\(peer.port)/cgi-bin/webhook/send?key=fake_wrong_key_0000000000"}
             """.write(to: config, atomically: true, encoding: .utf8)
         let run = try CLI.run(["announce", "trn-qianxi-2612-tpy", "--config", config.path])
         #expect(run.status == 1)
         #expect(run.stdout.contains("qianxi: FAILED 0/1 delivered (93000: invalid webhook url)"), "\(run.stdout)")
-        #expect(!run.stdout.contains("wrong-key-0000000000") && !run.stderr.contains("wrong-key-0000000000"))
+        #expect(!run.stdout.contains("fake_wrong_key_0000000000") && !run.stderr.contains("fake_wrong_key_0000000000"))
         #expect(try CLI.run(["announce", "no-such-entry", "--config", config.path]).status == 1)
     }
 }

@@ -7,10 +7,10 @@ import TepaiDelivery
 @Suite(.serialized) struct ChannelTests {
     @Test func longDigestArrivesSplitUnderTheByteLimitAndComplete() async throws {
         let peer = PlatformPeer()
-        try await peer.start(wecomKey: "wecom-key-0123456789", dingTalkToken: "tok", dingTalkSecret: "SEC")
+        try await peer.start(wecomKey: "fake_wecom_key_0123456789", dingTalkToken: "tok", dingTalkSecret: "SEC")
         defer { peer.stop() }
         let channel = ChannelConfig(name: "city", platform: .wecom,
-                                    url: "http://127.0.0.1:\(peer.port)/cgi-bin/webhook/send?key=wecom-key-0123456789", format: "markdown")
+                                    url: "http://127.0.0.1:\(peer.port)/cgi-bin/webhook/send?key=fake_wecom_key_0123456789", format: "markdown")
         let blocks = (1...60).map { MessageBlock("**\($0). 技术合同认定登记及税收优惠政策培训**\n时间：12月\($0 % 28 + 1)日 09:00，地点：市政务服务中心二楼B区。") }
         let attempts = await ChannelSender(transport: CurlTransport(), logger: Logger(label: "t")).send(blocks, title: "本周培训", to: channel)
         #expect(attempts.count > 1)
@@ -36,14 +36,14 @@ import TepaiDelivery
 
     @Test func channelsTestExitsNonZeroWhenAnyChannelFailsAndListMasksKeys() async throws {
         let peer = PlatformPeer()
-        try await peer.start(wecomKey: "wecom-key-0123456789", dingTalkToken: "tok", dingTalkSecret: "SEC")
+        try await peer.start(wecomKey: "fake_wecom_key_0123456789", dingTalkToken: "tok", dingTalkSecret: "SEC")
         defer { peer.stop() }
         let dir = try CLI.tempDir()
         let config = dir.appendingPathComponent("tepai.yaml")
         try """
             channels:
-              - {name: good, platform: wecom, format: markdown, url: "http://127.0.0.1:\(peer.port)/cgi-bin/webhook/send?key=wecom-key-0123456789"}
-              - {name: badkey, platform: wecom, format: text, url: "http://127.0.0.1:\(peer.port)/cgi-bin/webhook/send?key=wrong-key-000000000"}
+              - {name: good, platform: wecom, format: markdown, url: "http://127.0.0.1:\(peer.port)/cgi-bin/webhook/send?key=fake_wecom_key_0123456789"}
+              - {name: badkey, platform: wecom, format: text, url: "http://127.0.0.1:\(peer.port)/cgi-bin/webhook/send?key=fake_wrong_key_000000000"}
               - {name: ding, platform: dingtalk, format: text, secret: SEC, url: "http://127.0.0.1:\(peer.port)/robot/send?access_token=tok"}
             """.write(to: config, atomically: true, encoding: .utf8)
         let ok = try CLI.run(["channels", "test", "good", "ding", "--config", config.path])
@@ -53,9 +53,9 @@ import TepaiDelivery
         #expect(bad.status == 1)
         #expect(bad.stdout.contains("badkey: FAILED (code 93000: invalid webhook url)"))
         let list = try CLI.run(["channels", "list", "--config", config.path])
-        #expect(!list.stdout.contains("wecom-key-0123456789") && list.stdout.contains("key=****6789"))
+        #expect(!list.stdout.contains("fake_wecom_key_0123456789") && list.stdout.contains("key=****6789"))
         #expect(!list.stdout.contains("SEC\t") && list.stdout.contains("secret=****"))
-        #expect(!bad.stderr.contains("wecom-key-0123456789") && !bad.stderr.contains("wrong-key-000000000"))
+        #expect(!bad.stderr.contains("fake_wecom_key_0123456789") && !bad.stderr.contains("fake_wrong_key_000000000"))
         #expect(try CLI.run(["channels", "test", "nope", "--config", config.path]).status == 1)
     }
 }

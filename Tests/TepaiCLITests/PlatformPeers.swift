@@ -42,12 +42,7 @@ final class PlatformPeer: @unchecked Sendable {
             self.lock.withLock { self.received.append(json) }
             return Self.answer(0, "ok")
         }
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) })
-        task = Task { try await app.runService() }
-        var it = ports.makeAsyncIterator()
-        port = await it.next() ?? 0
+        (port, task) = await runLocalServer(router)
     }
 
     func stop() { task?.cancel() }
@@ -56,4 +51,14 @@ final class PlatformPeer: @unchecked Sendable {
         Response(status: .ok, headers: [.contentType: "application/json"],
                  body: .init(byteBuffer: ByteBuffer(string: #"{"errcode":\#(code),"errmsg":"\#(message)"}"#)))
     }
+}
+
+/// Starts a Hummingbird server on 127.0.0.1, port 0, and returns the bound port and the task running it.
+func runLocalServer(_ router: Router<BasicRequestContext>) async -> (Int, Task<Void, Error>) {
+    let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+    let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
+                          onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) })
+    let task = Task { try await app.runService() }
+    var it = ports.makeAsyncIterator()
+    return (await it.next() ?? 0, task)
 }

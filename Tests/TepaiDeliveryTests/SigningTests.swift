@@ -21,9 +21,9 @@ import Testing
     }
 
     @Test func secretsAreMaskedInURLs() {
-        #expect(SecretMasker.maskURL("https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=693axxx6-7aoc-4bc4-97a0-0ec2sifa5aaa")
+        #expect(SecretMasker.maskURL("https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=fake_key_693a_7aoc_4bc4_5aaa")
                 == "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=****5aaa")
-        #expect(SecretMasker.maskURL("https://oapi.dingtalk.com/robot/send?access_token=abcdef0123456789&timestamp=1")
+        #expect(SecretMasker.maskURL("https://oapi.dingtalk.com/robot/send?access_token=fake_token_0123456789&timestamp=1")
                 == "https://oapi.dingtalk.com/robot/send?access_token=****6789&timestamp=1")
         #expect(SecretMasker.maskURL("https://open.feishu.cn/open-apis/bot/v2/hook/1234567890abcdef")
                 == "https://open.feishu.cn/open-apis/bot/v2/hook/****cdef")
