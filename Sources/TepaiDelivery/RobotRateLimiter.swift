@@ -35,14 +35,19 @@ public actor RobotRateLimiter {
         self.enabled = enabled
     }
 
+    /// The platform counts arrivals, we count departures: jitter on the way can squeeze sends together, so
+    /// every window is kept a little longer than the platform's.
+    static func guarded(_ window: Double) -> Double { window * 1.1 + 0.05 }
+
     /// Reserves a send now, or says how many seconds to wait.
     public func reserve(robot: String, limits: RobotLimits, now: Double) -> Double? {
         guard enabled else { return nil }
         if let until = mutedUntil[robot], until > now { return until - now }
-        let longest = limits.windows.map(\.1).max() ?? 0
+        let longest = Self.guarded(limits.windows.map(\.1).max() ?? 0)
         var times = (sent[robot] ?? []).filter { now - $0 < longest }
         var wait = 0.0
-        for (count, window) in limits.windows {
+        for (count, platformWindow) in limits.windows {
+            let window = Self.guarded(platformWindow)
             let inWindow = times.filter { now - $0 < window }
             if inWindow.count >= count, let oldest = inWindow.sorted().dropLast(count - 1).last {
                 wait = max(wait, oldest + window - now)
