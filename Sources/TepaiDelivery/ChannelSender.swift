@@ -54,13 +54,16 @@ public struct ChannelSender: Sendable {
         } catch {
             attempt.outcome = .permanent(code: -1, message: "\(error)")
         }
-        var meta: Logger.Metadata = ["channel": "\(channel.name)", "url": "\(SecretMasker.maskURL(channel.url))", "part": "\(index + 1)/\(count)"]
+        // Metadata is built only when the line is logged: this runs for every message.
+        let part = "\(index + 1)/\(count)"
         switch attempt.outcome {
-        case .delivered: logger.info("delivered", metadata: meta)
+        case .delivered:
+            logger.debug("delivered", metadata: ["channel": "\(channel.name)", "part": "\(part)"])
         case .retryable(let code, let message), .permanent(let code, let message):
-            meta["code"] = "\(code)"
-            meta["message"] = "\(message)"
-            logger.warning("delivery failed", metadata: meta)
+            logger.warning("delivery failed", metadata: [
+                "channel": "\(channel.name)", "url": "\(SecretMasker.maskURL(channel.url))", "part": "\(part)",
+                "code": "\(code)", "message": "\(message)",
+            ])
         }
         return attempt
     }
