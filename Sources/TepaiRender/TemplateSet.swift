@@ -49,7 +49,6 @@ public struct TemplateSet: Sendable {
         }
     }
 
-    public func has(_ name: String) -> Bool { templates[name] != nil }
 
     public func render(_ name: String, _ context: [String: Any]) throws -> String {
         guard let t = templates[name] else { throw TemplateError(file: "\(name).mustache", line: nil, reason: "template missing from the templates folder") }

@@ -54,8 +54,6 @@ public actor AnswerService {
         let outcome = try await search(text, limit: limit, today: today)
         return QueryResponse(outcome: outcome, answer: try renderer.render(outcome))
     }
-
-    public var currentEngine: QueryEngine { engine }
 }
 
 extension Duration {
