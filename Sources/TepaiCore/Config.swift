@@ -51,7 +51,6 @@ public struct TepaiConfig: Sendable {
     public var templatesPath: String
     public var templateOverridesPath: String?
     public var strictImport: Bool
-    public var seedPaths: [String]
     public var channels: [ChannelConfig]
     /// Queries a client may send per minute to the public query API (0 = no limit).
     public var queryRateLimitPerMinute: Int
@@ -68,7 +67,6 @@ public struct TepaiConfig: Sendable {
         templatesPath = "Templates"
         templateOverridesPath = nil
         strictImport = false
-        seedPaths = []
         channels = [ChannelConfig(name: "local-log", platform: .log, format: "text")]
         queryRateLimitPerMinute = 120
     }

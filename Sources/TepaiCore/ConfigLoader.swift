@@ -11,7 +11,7 @@ public struct ConfigLoader: Sendable {
 
     static let topKeys: Set<String> = [
         "timezone", "database", "server", "admin_token", "admin_token_file", "contact", "counties", "lexicon",
-        "templates", "template_overrides", "strict_import", "seeds", "channels", "query_rate_limit_per_minute",
+        "templates", "template_overrides", "strict_import", "channels", "query_rate_limit_per_minute",
     ]
     static let channelKeys: Set<String> = [
         "name", "platform", "url", "secret", "format", "regions", "kinds", "topics", "enabled",
@@ -74,7 +74,6 @@ public struct ConfigLoader: Sendable {
         if let templates = try r.text(top["templates"], "templates") { c.templatesPath = templates }
         c.templateOverridesPath = try r.text(top["template_overrides"], "template_overrides")
         if let strict = try r.bool(top["strict_import"], "strict_import") { c.strictImport = strict }
-        if let seeds = try r.textList(top["seeds"], "seeds") { c.seedPaths = seeds }
         if let limit = try r.int(top["query_rate_limit_per_minute"], "query_rate_limit_per_minute") { c.queryRateLimitPerMinute = max(0, limit) }
         if let channels = top["channels"], !channels.isNull {
             guard case .array(let items) = channels else { throw ConfigError(source: source, key: "channels", reason: "expected a list of channels") }

@@ -1,3 +1,5 @@
+import TepaiCore
+
 /// One unit of a message that should stay whole if at all possible: a digest item, a paragraph.
 public struct MessageBlock: Sendable, Equatable {
     public var text: String
@@ -20,8 +22,6 @@ public struct MessageSplitter: Sendable {
     public init(limit: Int) {
         self.limit = limit
     }
-
-    static let sentenceEnds: Set<Character> = ["。", "！", "？", "；", "!", "?", ";", "\n"]
 
     /// `title` heads every part; numbering follows it when there is more than one part.
     public func split(title: String, blocks: [MessageBlock]) -> [String] {
@@ -69,19 +69,11 @@ public struct MessageSplitter: Sendable {
             if c == ")" { linkStart = nil }
             idx = block.text.index(after: idx)
             lastFit = idx
-            if Self.sentenceEnds.contains(c), linkStart == nil { lastSentence = idx }
+            if sentenceEnds.contains(c), linkStart == nil { lastSentence = idx }
         }
         var cut = lastSentence ?? lastFit
         // Never leave half a markdown link: cut before its "[" instead.
         if let open = linkStart, open < cut, lastSentence == nil || open < (lastSentence ?? cut) { cut = open }
         return String(block.text[..<cut]).trimmingTrailingWhitespace() + tail
-    }
-}
-
-extension String {
-    func trimmingTrailingWhitespace() -> String {
-        var s = self
-        while let last = s.last, last.isWhitespace { s.removeLast() }
-        return s
     }
 }

@@ -13,7 +13,7 @@ public struct AnswerRenderer: Sendable {
     }
 
     public func render(_ outcome: SearchOutcome) throws -> String {
-        try templates.render("answer", context(outcome)).trimmingTrailingSpace()
+        try templates.render("answer", context(outcome)).trimmingTrailingWhitespace()
     }
 
     public func context(_ outcome: SearchOutcome) -> [String: Any] {

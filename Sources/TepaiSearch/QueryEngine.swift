@@ -371,6 +371,15 @@ public struct QueryEngine: Sendable {
 }
 
 extension RankingTuning {
+    /// Applies `NAME=VALUE` overrides; returns the first item that is not one, if any.
+    public mutating func apply(_ overrides: [String]) -> String? {
+        for item in overrides {
+            let parts = item.split(separator: "=")
+            guard parts.count == 2, let v = Float(parts[1]), set(String(parts[0]), v) else { return item }
+        }
+        return nil
+    }
+
     /// Sets a constant by name, for tuning runs (`tepai eval --tune name=value`).
     public mutating func set(_ name: String, _ value: Float) -> Bool {
         switch name {

@@ -33,7 +33,10 @@ public struct Announcer: Sendable {
         let now = Date().timeIntervalSince1970
         return routed.map { channel in
             let parts = MessageSplitter(limit: PlatformAdapters.adapter(for: channel).contentLimit).split(title: title, blocks: blocks)
-            let digest = String(FNVDigest.hex(text + "\u{1F}" + channel.format), prefix: 16)
+            var fingerprint = FNV1a()
+            fingerprint.add(text)
+            fingerprint.add(channel.format)
+            let digest = fingerprint.hex
             let messages = parts.enumerated().map { (i, content) in
                 OutboxMessage(idempotencyKey: "announce:\(channel.name):\(entry.id):\(digest):\(i + 1)", channel: channel.name,
                               title: entry.title, content: content, url: entry.url, part: i + 1, parts: parts.count, now: now)
@@ -46,21 +49,4 @@ public struct Announcer: Sendable {
     public func enqueue(_ plans: [Plan]) async throws -> Int {
         try await outbox.enqueue(plans.flatMap(\.messages))
     }
-}
-
-/// 64-bit FNV-1a as hex, for idempotency keys that must be stable across runs.
-enum FNVDigest {
-    static func hex(_ s: String) -> String {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in s.utf8 {
-            h ^= UInt64(b)
-            h = h &* 0x100_0000_01b3
-        }
-        let text = String(h, radix: 16)
-        return String(repeating: "0", count: 16 - text.count) + text
-    }
-}
-
-extension String {
-    init(_ s: String, prefix n: Int) { self = String(s.prefix(n)) }
 }

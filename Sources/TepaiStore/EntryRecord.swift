@@ -101,20 +101,3 @@ struct EntryRecord: Codable, FetchableRecord, PersistableRecord {
         return String(h.value, radix: 16)
     }
 }
-
-/// 64-bit FNV-1a: cheap and stable across runs (Swift's `Hasher` is seeded per process).
-struct FNV1a {
-    private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
-
-    mutating func add(_ s: String) {
-        for b in s.utf8 { mix(b) }
-        mix(0x1F)
-    }
-
-    mutating func separator() { mix(0x1E) }
-
-    private mutating func mix(_ b: UInt8) {
-        value ^= UInt64(b)
-        value = value &* 0x100_0000_01b3
-    }
-}

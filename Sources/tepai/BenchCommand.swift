@@ -29,10 +29,7 @@ struct BenchCommand: AsyncParsableCommand {
             let index = SearchIndex(entries: batch.entries)
             let build = clock.now - buildStart
             var tuning = RankingTuning()
-            for item in tune {
-                let parts = item.split(separator: "=")
-                guard parts.count == 2, let v = Float(parts[1]), tuning.set(String(parts[0]), v) else { throw UserError("--tune \(item): expected NAME=VALUE") }
-            }
+            if let bad = tuning.apply(tune) { throw UserError("--tune \(bad): expected NAME=VALUE with a known name") }
             let engine = QueryEngine(index: index, analyzer: QueryAnalyzer(lexicon: lexicon, regions: config.regionCatalog, pinyin: PinyinTable()), tuning: tuning)
             let today = try global.clock(config).today()
             for q in questions.prefix(warmup) { _ = engine.search(q, today: today) }

@@ -46,10 +46,7 @@ struct EvalCommand: AsyncParsableCommand {
         let config = try global.loadConfig()
         let store = try global.openStore(config)
         var tuning = RankingTuning()
-        for item in tune {
-            let parts = item.split(separator: "=")
-            guard parts.count == 2, let v = Float(parts[1]), tuning.set(String(parts[0]), v) else { throw UserError("--tune \(item): expected NAME=VALUE with a known name") }
-        }
+        if let bad = tuning.apply(tune) { throw UserError("--tune \(bad): expected NAME=VALUE with a known name") }
         if let minCoverage {
             tuning.minCoverage = minCoverage
             tuning.minCoverageWithPhrase = minCoverage

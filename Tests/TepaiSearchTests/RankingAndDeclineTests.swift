@@ -83,3 +83,13 @@ import TepaiCore
         #expect(engine.search("？？？", today: Fixtures.today).declined)
     }
 }
+
+@Suite struct TuningOverrideTests {
+    @Test func overridesApplyByNameAndReportTheFirstBadOne() {
+        var t = RankingTuning()
+        #expect(t.apply(["minCoverage=0.4", "rerankDepth=7"]) == nil)
+        #expect(t.minCoverage == 0.4 && t.rerankDepth == 7)
+        #expect(t.apply(["minCoverage=0.5", "noSuchKnob=1"]) == "noSuchKnob=1")
+        #expect(t.apply(["minCoverage"]) == "minCoverage")
+    }
+}
