@@ -106,7 +106,7 @@ public struct QueryAnalyzer: Sendable {
             if let word = longestLexiconWord(q, at: i) {
                 let n = word.unicodeScalars.count
                 let previousIsContent: Bool = if case .han = pieces.last { true } else { false }
-                if lexicon.functionWords.contains(word) && (n > 1 || !bindsToNeighbour(q, i, index, previousIsContent: previousIsContent)) {
+                if lexicon.functionWords.contains(word) && (n > 1 || !bindsToNeighbour(q, i, index, previousIsContent: previousIsContent, time: time)) {
                     if let intent = lexicon.intents[word] { result.slots.intents.insert(intent) }
                     if Self.howWords.contains(word), i + n < q.count, !result.slots.intents.contains("process"),
                        let process = lexicon.intentWords["process"] {
@@ -214,7 +214,7 @@ public struct QueryAnalyzer: Sendable {
     /// Sentence-final particles: never part of a word, whatever the aliases contain (能入库吗 → 库吗).
     static let particles: Set<Unicode.Scalar> = Set("吗呢啊吧呀嘛哦啦么哈呗".unicodeScalars)
 
-    func bindsToNeighbour(_ q: [Unicode.Scalar], _ i: Int, _ index: SearchIndex, previousIsContent: Bool) -> Bool {
+    func bindsToNeighbour(_ q: [Unicode.Scalar], _ i: Int, _ index: SearchIndex, previousIsContent: Bool, time: TimeSlotParser) -> Bool {
         let c = q[i]
         if Self.particles.contains(c) { return false }
         if previousIsContent, index.isHeadTerm(.bigram(q[i - 1], c)) { return true }
@@ -222,7 +222,7 @@ public struct QueryAnalyzer: Sendable {
         let next = i + 1
         guard next < q.count, TextNormalizer.isHan(q[next].value),
               words.longest(q, at: next, where: { $0.isFunction || $0.region != nil }) == nil,
-              TimeSlotParser(today: LocalDate(dayNumber: 0)).parse(q, at: next) == nil else { return false }
+              time.parse(q, at: next) == nil else { return false }
         return index.isHeadTerm(.bigram(c, q[next]))
     }
 

@@ -6,9 +6,7 @@ import Testing
         let peer = PlatformPeer()
         try await peer.start(wecomKey: "fake_wecom_key_0123456789", dingTalkToken: "tok", dingTalkSecret: "SEC")
         defer { peer.stop() }
-        let dir = try CLI.tempDir()
-        let db = dir.appendingPathComponent("t.sqlite").path
-        #expect(try CLI.run(["import", "seeds/entries/b.json", "--db", db]).status == 0)
+        let (dir, db) = try CLI.seededDatabase(["seeds/entries/b.json"])
         let config = dir.appendingPathComponent("tepai.yaml")
         try """
             database: \(db)
@@ -44,9 +42,7 @@ import Testing
         let peer = PlatformPeer()
         try await peer.start(wecomKey: "fake_right_key_0123456789", dingTalkToken: "tok", dingTalkSecret: "SEC")
         defer { peer.stop() }
-        let dir = try CLI.tempDir()
-        let db = dir.appendingPathComponent("t.sqlite").path
-        #expect(try CLI.run(["import", "seeds/entries/b.json", "--db", db]).status == 0)
+        let (dir, db) = try CLI.seededDatabase(["seeds/entries/b.json"])
         let config = dir.appendingPathComponent("tepai.yaml")
         try """
             database: \(db)

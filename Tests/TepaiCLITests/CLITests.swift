@@ -45,6 +45,29 @@ struct CLI {
         return Run(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
     }
 
+    /// A new folder with a database holding the given seed files' entries.
+    static func seededDatabase(_ files: [String]) throws -> (dir: URL, db: String) {
+        let dir = try tempDir()
+        let db = dir.appendingPathComponent("t.sqlite").path
+        let run = try CLI.run(["import"] + files + ["--db", db])
+        guard run.status == 0 else { throw CLIError(message: "seeding failed: \(run.stderr)") }
+        return (dir, db)
+    }
+
+    /// Starts `tepai ARGS` in the background, output discarded unless a pipe is given.
+    static func spawn(_ args: [String], stderr: Pipe? = nil) throws -> Process {
+        let p = Process()
+        p.executableURL = binary
+        p.arguments = args
+        p.currentDirectoryURL = root
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = stderr ?? FileHandle.nullDevice
+        try p.run()
+        return p
+    }
+
+    struct CLIError: Error { var message: String }
+
     static func tempDir() throws -> URL {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tepai-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)

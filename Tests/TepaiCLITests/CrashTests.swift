@@ -53,13 +53,7 @@ final class CountingPeer: @unchecked Sendable {
             "  - {name: \($0), platform: json, url: \"http://127.0.0.1:\(peer.port)/hook\"}"
         }.joined(separator: "\n") + "\n").write(to: config, atomically: true, encoding: .utf8)
 
-        let p = Process()
-        p.executableURL = CLI.binary
-        p.arguments = ["outbox", "run", "--config", config.path]
-        p.currentDirectoryURL = CLI.root
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
+        let p = try CLI.spawn(["outbox", "run", "--config", config.path])
         let deadline = Date().addingTimeInterval(30)
         while peer.total < 150, Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
         kill(p.processIdentifier, SIGKILL)

@@ -6,23 +6,15 @@ import TepaiStore
 /// `tepai serve` as systemd runs it: starts, answers, and stops cleanly on SIGTERM.
 @Suite(.serialized) struct ServeTests {
     @Test func answersThenStopsCleanlyOnSIGTERM() async throws {
-        let dir = try CLI.tempDir()
-        let db = dir.appendingPathComponent("t.sqlite").path
-        #expect(try CLI.run(["import", "seeds/entries/a.json", "--db", db]).status == 0)
+        let (dir, db) = try CLI.seededDatabase(["seeds/entries/a.json"])
         let config = dir.appendingPathComponent("tepai.yaml")
         try """
             database: \(db)
             server: {host: 127.0.0.1, port: 0}
             """.write(to: config, atomically: true, encoding: .utf8)
 
-        let p = Process()
-        p.executableURL = CLI.binary
-        p.arguments = ["serve", "--config", config.path]
-        p.currentDirectoryURL = CLI.root
         let err = Pipe()
-        p.standardError = err
-        p.standardOutput = FileHandle.nullDevice
-        try p.run()
+        let p = try CLI.spawn(["serve", "--config", config.path], stderr: err)
         defer { if p.isRunning { p.terminate() } }
 
         // Read the log until the daemon says where it listens.
@@ -74,13 +66,7 @@ extension ServeTests {
             channels:
               - {name: hook, platform: json, url: "http://127.0.0.1:\(peer.port)/hook"}
             """.write(to: config, atomically: true, encoding: .utf8)
-        let p = Process()
-        p.executableURL = CLI.binary
-        p.arguments = ["serve", "--config", config.path]
-        p.currentDirectoryURL = CLI.root
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
+        let p = try CLI.spawn(["serve", "--config", config.path])
         defer { if p.isRunning { p.terminate() } }
         let deadline = Date().addingTimeInterval(30)
         while peer.total < 5, Date() < deadline { try await Task.sleep(for: .milliseconds(50)) }
