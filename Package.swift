@@ -45,6 +45,14 @@ let package = Package(
             ],
             swiftSettings: strict),
         .target(
+            name: "TepaiSchedule",
+            dependencies: [
+                "TepaiCore", "TepaiStore", "TepaiRender", "TepaiDelivery",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict),
+        .target(
             name: "TepaiServer",
             dependencies: [
                 "TepaiCore", "TepaiStore", "TepaiSearch", "TepaiRender", "TepaiDelivery",
@@ -57,7 +65,7 @@ let package = Package(
         .executableTarget(
             name: "tepai",
             dependencies: [
-                "TepaiCore", "TepaiStore", "TepaiSearch", "TepaiRender", "TepaiDelivery", "TepaiServer",
+                "TepaiCore", "TepaiStore", "TepaiSearch", "TepaiRender", "TepaiDelivery", "TepaiServer", "TepaiSchedule",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -67,6 +75,10 @@ let package = Package(
         .testTarget(name: "TepaiCoreTests", dependencies: ["TepaiCore"], swiftSettings: strict),
         .testTarget(name: "TepaiStoreTests", dependencies: ["TepaiCore", "TepaiStore"], swiftSettings: strict),
         .testTarget(name: "TepaiSearchTests", dependencies: ["TepaiCore", "TepaiSearch", "TepaiRender"], swiftSettings: strict),
+        .testTarget(
+            name: "TepaiScheduleTests",
+            dependencies: ["TepaiCore", "TepaiStore", "TepaiRender", "TepaiDelivery", "TepaiSchedule", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict),
         .testTarget(name: "TepaiDeliveryTests", dependencies: ["TepaiCore", "TepaiStore", "TepaiDelivery"], swiftSettings: strict),
         // Runs the built `tepai` binary end to end (exit codes, output contracts).
         .testTarget(

@@ -54,6 +54,8 @@ public struct TepaiConfig: Sendable {
     public var channels: [ChannelConfig]
     /// Queries a client may send per minute to the public query API (0 = no limit).
     public var queryRateLimitPerMinute: Int
+    /// Digest and reminder jobs, read in `timezone`.
+    public var schedules: [ScheduleConfig]
 
     public init() {
         timezone = TimeZone(identifier: "Asia/Shanghai") ?? TimeZone(secondsFromGMT: 8 * 3600) ?? .gmt
@@ -69,6 +71,17 @@ public struct TepaiConfig: Sendable {
         strictImport = false
         channels = [ChannelConfig(name: "local-log", platform: .log, format: "text")]
         queryRateLimitPerMinute = 120
+        schedules = Self.defaultSchedules
+    }
+
+    /// Monday morning round-ups, the fairs on Wednesday, reminders every morning (all Asia/Shanghai).
+    public static var defaultSchedules: [ScheduleConfig] {
+        func job(_ name: String, _ digest: DigestKind, _ cron: String) -> [ScheduleConfig] {
+            // The expressions are literals that parse; `try?` keeps this initialiser total.
+            (try? CronExpression(cron)).map { [ScheduleConfig(name: name, digest: digest, cron: $0, jitterSeconds: 120)] } ?? []
+        }
+        return job("weekly-policy", .policy, "0 9 * * MON") + job("upcoming-trainings", .trainings, "30 9 * * MON")
+            + job("matchmaking-fairs", .fairs, "0 10 * * WED") + job("reminders", .reminders, "0 9 * * *")
     }
 
     /// Every region name an entry may carry: 市级 and the counties.

@@ -11,7 +11,11 @@ public struct ConfigLoader: Sendable {
 
     static let topKeys: Set<String> = [
         "timezone", "database", "server", "admin_token", "admin_token_file", "contact", "counties", "lexicon",
-        "templates", "template_overrides", "strict_import", "channels", "query_rate_limit_per_minute",
+        "templates", "template_overrides", "strict_import", "channels", "query_rate_limit_per_minute", "schedules",
+    ]
+    static let scheduleKeys: Set<String> = [
+        "name", "digest", "cron", "channels", "jitter_seconds", "send_empty", "max_items", "days", "deadline_days",
+        "eve_reminder", "enabled",
     ]
     static let channelKeys: Set<String> = [
         "name", "platform", "url", "secret", "format", "regions", "kinds", "topics", "enabled",
@@ -83,7 +87,60 @@ public struct ConfigLoader: Sendable {
                 throw ConfigError(source: source, key: "channels", reason: "two channels are named \"\(ch.name)\"; names must be unique")
             }
         }
+        if let schedules = top["schedules"], !schedules.isNull {
+            guard case .array(let items) = schedules else { throw ConfigError(source: source, key: "schedules", reason: "expected a list of schedules") }
+            c.schedules = try items.enumerated().map { (i, item) throws(ConfigError) in try schedule(item, index: i, reader: r, channels: c.channels) }
+            var names = Set<String>()
+            for job in c.schedules where !names.insert(job.name).inserted {
+                throw ConfigError(source: source, key: "schedules", reason: "two schedules are named \"\(job.name)\"; names must be unique")
+            }
+        }
         return c
+    }
+
+    func schedule(_ raw: RawValue, index: Int, reader r: ValueReader, channels: [ChannelConfig]) throws(ConfigError) -> ScheduleConfig {
+        let path = "schedules[\(index)]"
+        guard let o = raw.objectValue else { throw ConfigError(source: r.source, key: path, reason: "expected name, digest, cron …") }
+        try r.rejectUnknown(o, allowed: Self.scheduleKeys, path: path + ".")
+        guard let name = try r.text(o["name"], path + ".name"), !name.isEmpty else {
+            throw ConfigError(source: r.source, key: path + ".name", reason: "every schedule needs a name")
+        }
+        let at = "schedules[\(name)]"
+        guard let digestText = try r.text(o["digest"], at + ".digest"), let digest = DigestKind(rawValue: digestText) else {
+            throw ConfigError(source: r.source, key: at + ".digest", reason: "must be one of \(DigestKind.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        guard let cronText = try r.text(o["cron"], at + ".cron"), !cronText.isEmpty else {
+            throw ConfigError(source: r.source, key: at + ".cron", reason: "every schedule needs a cron expression, for example \"0 9 * * MON\"")
+        }
+        let cron: CronExpression
+        do { cron = try CronExpression(cronText) } catch { throw ConfigError(source: r.source, key: at + ".cron", reason: error.description) }
+        let targets = try r.textList(o["channels"], at + ".channels") ?? ["*"]
+        for t in targets where t != "*" && !channels.contains(where: { $0.name == t }) {
+            throw ConfigError(source: r.source, key: at + ".channels", reason: "no channel named \"\(t)\" (channels are listed under \"channels\")")
+        }
+        func nonNegative(_ key: String) throws(ConfigError) -> Int? {
+            guard let n = try r.int(o[key], at + "." + key) else { return nil }
+            guard n >= 0 else { throw ConfigError(source: r.source, key: at + "." + key, reason: "must be 0 or more") }
+            return n
+        }
+        var deadlineDays: [Int] = [3, 1]
+        if let list = try r.textList(o["deadline_days"], at + ".deadline_days") {
+            deadlineDays = []
+            for item in list {
+                guard let n = Int(item), n >= 0 else {
+                    throw ConfigError(source: r.source, key: at + ".deadline_days", reason: "\"\(item)\" is not a number of days (0 or more)")
+                }
+                deadlineDays.append(n)
+            }
+        }
+        let maxItems = try nonNegative("max_items") ?? 20
+        guard maxItems > 0 else { throw ConfigError(source: r.source, key: at + ".max_items", reason: "must be at least 1") }
+        return ScheduleConfig(
+            name: name, digest: digest, cron: cron, channels: targets, jitterSeconds: try nonNegative("jitter_seconds") ?? 0,
+            sendEmpty: try r.bool(o["send_empty"], at + ".send_empty") ?? false, maxItems: maxItems,
+            days: try nonNegative("days"), deadlineDays: deadlineDays,
+            eveReminder: try r.bool(o["eve_reminder"], at + ".eve_reminder") ?? true,
+            enabled: try r.bool(o["enabled"], at + ".enabled") ?? true)
     }
 
     func channel(_ raw: RawValue, index: Int, reader r: ValueReader, known: Set<String>) throws(ConfigError) -> ChannelConfig {

@@ -162,6 +162,13 @@ public struct TepaiClock: Sendable {
     }
 
     public func today() -> LocalDate { now().date }
+
+    /// The current instant; a pinned clock names its wall time in the configured zone.
+    public func instant() -> Date {
+        if let pinned { return pinned.instant(in: timeZone) }
+        return Date()
+    }
+
 }
 
 extension LocalDateTime {

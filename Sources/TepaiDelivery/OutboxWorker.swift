@@ -90,13 +90,15 @@ public struct OutboxWorker: Sendable {
 /// Which channels an entry reaches: enabled channels whose regions, kinds and topics all match.
 public enum ChannelRouter {
     public static func channels(for entry: Entry, in channels: [ChannelConfig]) -> [ChannelConfig] {
-        channels.filter { c in
-            guard c.enabled else { return false }
-            // A national rule ("") concerns every region; otherwise the channel must subscribe to the region.
-            let region = c.regions.contains("*") || entry.region.isEmpty || c.regions.contains(entry.region)
-            let kind = c.kinds.isEmpty || c.kinds.contains(entry.kind)
-            let topic = c.topics.isEmpty || !Set(c.topics).isDisjoint(with: entry.tags)
-            return region && kind && topic
-        }
+        channels.filter { $0.enabled && accepts($0, entry) }
+    }
+
+    /// Whether the channel's subscription covers the entry: its region (a national rule, region "", concerns
+    /// every region), its kind and, when the channel lists topics, one of its tags.
+    public static func accepts(_ c: ChannelConfig, _ entry: Entry) -> Bool {
+        let region = c.regions.contains("*") || entry.region.isEmpty || c.regions.contains(entry.region)
+        let kind = c.kinds.isEmpty || c.kinds.contains(entry.kind)
+        let topic = c.topics.isEmpty || !Set(c.topics).isDisjoint(with: entry.tags)
+        return region && kind && topic
     }
 }

@@ -1,11 +1,19 @@
 import Foundation
 import Mustache
+import TepaiCore
 
 /// A template that cannot be used, with the file and line an administrator must fix.
 public struct TemplateError: Error, Sendable, CustomStringConvertible {
     public var file: String
     public var line: Int?
     public var reason: String
+
+    public init(file: String, line: Int?, reason: String) {
+        self.file = file
+        self.line = line
+        self.reason = reason
+    }
+
     public var description: String { "\(file)\(line.map { ":\($0)" } ?? ""): \(reason)" }
 }
 
@@ -49,6 +57,22 @@ public struct TemplateSet: Sendable {
         }
     }
 
+
+    /// Renders the variant made for a platform and format: `NAME.<platform>` (for example `.slack`), then
+    /// `NAME.markdown` for markdown-like formats (WeCom and DingTalk markdown, DingTalk actionCard, Feishu
+    /// card), then plain `NAME`.
+    public func render(_ name: String, platform: Platform, format: String, _ context: [String: Any]) throws -> String {
+        try render(variant(name, platform: platform, format: format), context)
+    }
+
+    public func variant(_ name: String, platform: Platform, format: String) -> String {
+        let flavour = ["markdown", "actioncard", "card"].contains(format) ? "markdown" : "text"
+        for candidate in ["\(name).\(platform.rawValue)", "\(name).\(flavour)"] where templates[candidate] != nil { return candidate }
+        return name
+    }
+
+    /// The names of the loaded templates, for a start-up check that every required one is there.
+    public var names: Set<String> { Set(templates.keys) }
 
     public func render(_ name: String, _ context: [String: Any]) throws -> String {
         guard let t = templates[name] else { throw TemplateError(file: "\(name).mustache", line: nil, reason: "template missing from the templates folder") }

@@ -26,12 +26,16 @@ public struct Announcer: Sendable {
     /// The channels the entry reaches (restricted to `only` when given) and the messages for each.
     public func plan(_ entry: Entry, only: [String] = []) throws -> [Plan] {
         let routed = ChannelRouter.channels(for: entry, in: channels).filter { only.isEmpty || only.contains($0.name) }
-        let text = try templates.render("announcement", AnswerRenderer.entryContext(entry, bodyLimit: 600)).trimmingCharacters(in: .whitespacesAndNewlines)
-        let lines = text.split(separator: "\n", maxSplits: 1).map(String.init)
-        let blocks = (lines.count > 1 ? lines[1] : "").components(separatedBy: "\n\n").map { MessageBlock($0, url: entry.url) }
-        let title = lines.first ?? entry.title
+        let context = AnswerRenderer.entryContext(entry, bodyLimit: 600)
         let now = Date().timeIntervalSince1970
-        return routed.map { channel in
+        return try routed.map { channel in
+            // Each channel gets the variant for its platform and format (markdown for WeCom markdown …).
+            let text = try templates.render("announcement", platform: channel.platform, format: channel.format, context)
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            let lines = text.split(separator: "\n", maxSplits: 1).map(String.init)
+            let blocks = (lines.count > 1 ? lines[1] : "").components(separatedBy: "\n\n")
+                .map { $0.trimmingCharacters(in: .newlines) }.filter { !$0.isEmpty }.map { MessageBlock($0, url: entry.url) }
+            let title = lines.first ?? entry.title
             let parts = MessageSplitter(limit: PlatformAdapters.adapter(for: channel).contentLimit).split(title: title, blocks: blocks)
             var fingerprint = FNV1a()
             fingerprint.add(text)

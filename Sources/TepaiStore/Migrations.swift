@@ -67,6 +67,34 @@ enum Migrations {
             }
             try db.create(index: "delivery_log_channel", on: "delivery_log", columns: ["channel", "at"])
         }
+        m.registerMigration("v3-digests") { db in
+            // One row per round-up sent to a channel for a period: the primary key makes a job that fires
+            // twice (or on two replicas) enqueue its digest once.
+            try db.create(table: "digest_runs") { t in
+                t.column("channel", .text).notNull()
+                t.column("digest", .text).notNull()
+                t.column("period", .text).notNull()
+                t.column("created_at", .double).notNull()
+                t.column("items", .integer).notNull()
+                t.column("parts", .integer).notNull()
+                t.primaryKey(["channel", "digest", "period"])
+            }
+            // Every entry version a channel's round-up of a kind already carried: it is not carried again
+            // until its content changes.
+            try db.create(table: "digest_items") { t in
+                t.column("channel", .text).notNull()
+                t.column("digest", .text).notNull()
+                t.column("entry_id", .text).notNull()
+                t.column("content_hash", .text).notNull()
+                t.column("period", .text).notNull()
+                t.primaryKey(["channel", "digest", "entry_id", "content_hash"])
+            }
+            // The last slot each scheduled job ran for, so a missed run fires once after downtime.
+            try db.create(table: "schedule_state") { t in
+                t.primaryKey("job", .text)
+                t.column("last_slot", .double).notNull()
+            }
+        }
         return m
     }
 }

@@ -82,7 +82,7 @@ public final class SQLiteOutbox: Sendable {
     public func enqueue(_ messages: [OutboxMessage]) async throws -> Int {
         try await pool.write { db in
             var added = 0
-            for var m in messages {
+            for m in messages {
                 try m.insert(db, onConflict: .ignore)
                 if db.changesCount > 0 { added += 1 }
             }

@@ -4,6 +4,8 @@ import Logging
 import ServiceLifecycle
 import TepaiCore
 import TepaiDelivery
+import TepaiRender
+import TepaiSchedule
 import TepaiServer
 import TepaiStore
 
@@ -22,6 +24,17 @@ struct ServeCommand: AsyncParsableCommand {
             let worker = OutboxWorker(outbox: SQLiteOutbox(store: sqlite), sender: ChannelSender(transport: CurlTransport(), logger: logger),
                                       limiter: RobotRateLimiter(), channels: config.channels, logger: logger)
             services.append(OutboxService(worker: worker, logger: logger))
+            let composer: DigestComposer
+            do {
+                composer = try DigestComposer(templates: try TemplateSet(directory: config.templatesPath, overrides: config.templateOverridesPath),
+                                              timeZone: config.timezone)
+            } catch { throw UserError("\(error)") }
+            let ledger = DigestLedger(store: sqlite)
+            let runner = DigestJobRunner(composer: composer, ledger: ledger, channels: config.channels, logger: logger)
+            let clock = try global.clock(config)
+            // A pinned --now is for reproducible runs: the scheduler then sees that moment, not the wall clock.
+            let now: @Sendable () -> Date = { clock.instant() }
+            services.append(Scheduler(jobs: config.schedules, runner: runner, ledger: ledger, logger: logger, clock: now))
         }
         try await TepaiDaemon(config: config, answers: service, logger: logger, services: services).run()
     }
