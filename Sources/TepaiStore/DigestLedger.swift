@@ -8,6 +8,12 @@ public struct StoredEntry: Sendable {
     public var contentHash: String
     /// When this version entered the store.
     public var updatedAt: Date
+
+    public init(entry: Entry, contentHash: String, updatedAt: Date) {
+        self.entry = entry
+        self.contentHash = contentHash
+        self.updatedAt = updatedAt
+    }
 }
 
 /// One round-up ready to commit: the run, the entry versions it carries and its outbox messages.
