@@ -6,7 +6,7 @@ import TepaiSearch
 /// Measures the answering engine alone: index build and per-question latency over an entry file, in memory.
 struct BenchCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "bench", abstract: "Benchmarks (see BENCHMARKS.md).", subcommands: [Search.self, BenchDeliverCommand.self])
+        commandName: "bench", abstract: "Benchmarks (see BENCHMARKS.md).", subcommands: [Search.self, BenchDeliverCommand.self, BenchDigestCommand.self])
 
     struct Search: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
