@@ -1,5 +1,7 @@
 /// Characters that end a sentence (or a line) in Chinese and Latin text: where replies and messages may be cut.
 public let sentenceEnds: Set<Character> = ["。", "！", "？", "；", "!", "?", ";", "\n"]
+/// The same as Unicode scalar values, for hot loops.
+public let sentenceEndScalars: [UInt32] = sentenceEnds.compactMap { $0.unicodeScalars.first?.value }
 
 extension String {
     /// The string without trailing spaces and line breaks.

@@ -12,6 +12,35 @@ public struct MessageBlock: Sendable, Equatable {
     }
 }
 
+/// A rendered template read as a message: the first non-blank line is the title, and blank lines separate
+/// the blocks a split keeps whole. Works on UTF-8 bytes: digests parse thousands of these.
+public struct RenderedMessage: Sendable, Equatable {
+    public var title: String
+    public var blocks: [String]
+
+    public init(_ text: String) {
+        var title: String?
+        var blocks: [String] = []
+        var current: [Substring.UTF8View.SubSequence] = []
+        func flush() {
+            guard !current.isEmpty else { return }
+            blocks.append(current.map { String(Substring($0)) }.joined(separator: "\n"))
+            current.removeAll()
+        }
+        for line in text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false) {
+            let blank = line.allSatisfy { $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }
+            if title == nil {
+                if !blank { title = String(Substring(line)).trimmingTrailingWhitespace() }
+                continue
+            }
+            if blank { flush() } else { current.append(line.last == 0x0D ? line.dropLast() : line) }
+        }
+        flush()
+        self.title = title ?? ""
+        self.blocks = blocks
+    }
+}
+
 /// Splits a message into parts that each fit a platform's limit in UTF-8 bytes: between blocks, never inside
 /// a character or a markdown link; parts are numbered (1/3 …); a block that alone exceeds the limit is
 /// trimmed on a sentence boundary and points to its full text.

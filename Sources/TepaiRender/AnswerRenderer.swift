@@ -32,7 +32,12 @@ public struct AnswerRenderer: Sendable {
     /// The template context of one entry (title, kind, trimmed body, link, and for events time, place,
     /// format and registration deadline); shared by replies, announcements and digests.
     public static func entryContext(_ e: Entry, bodyLimit: Int) -> [String: Any] {
-        var c: [String: Any] = ["title": e.title, "kind": e.kind.label, "body": TextTrimmer.trim(e.body, toCharacters: bodyLimit)]
+        entryContext(e, body: TextTrimmer.trim(e.body, toCharacters: bodyLimit))
+    }
+
+    /// The same with the body already shortened (digests use a one-line summary).
+    public static func entryContext(_ e: Entry, body: String) -> [String: Any] {
+        var c: [String: Any] = ["title": e.title, "kind": e.kind.label, "body": body]
         if let url = e.url { c["url"] = url }
         if e.kind.isEvent {
             if let when = when(e) { c["when"] = when }

@@ -93,10 +93,11 @@ public struct DigestComposer: Sendable {
     /// The context of one item: the entry's fields plus its place in the list, a one-line summary and the
     /// days left before its event and registration deadline.
     func itemContext(_ e: Entry, index: Int, today: LocalDate) -> [String: Any] {
-        var c = AnswerRenderer.entryContext(e, bodyLimit: summaryLimit)
+        let summary = TextTrimmer.summary(e.body, toCharacters: summaryLimit)
+        var c = AnswerRenderer.entryContext(e, body: summary)
         c["index"] = index
         c["id"] = e.id
-        c["summary"] = TextTrimmer.trim(e.body.split(whereSeparator: \.isWhitespace).joined(separator: " "), toCharacters: summaryLimit)
+        c["summary"] = summary
         c["region"] = e.region.isEmpty ? "全国" : e.region
         if let d = e.date, !e.kind.isEvent { c["published"] = "\(d.year)年\(d.month)月\(d.day)日" }
         if let day = e.eventDay { c["days_to_event"] = day.dayNumber - today.dayNumber }
@@ -111,14 +112,9 @@ public struct DigestComposer: Sendable {
     /// Renders a template for the channel's platform and format, then splits it: the first line is the
     /// title that heads every part, and blank lines separate the blocks that are kept whole.
     public func renderParts(_ name: String, channel: ChannelConfig, context: [String: Any], limit: Int) throws -> (title: String, parts: [String]) {
-        let text = try templates.render(name, platform: channel.platform, format: channel.format, context)
-            .trimmingCharacters(in: .whitespacesAndNewlines)
-        let lines = text.split(separator: "\n", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
-        let title = lines.first ?? ""
-        let rest = lines.count > 1 ? lines[1] : ""
-        let blocks = rest.components(separatedBy: "\n\n").map { $0.trimmingCharacters(in: .newlines) }.filter { !$0.isEmpty }
-            .map { MessageBlock($0) }
-        return (Self.plainTitle(title), MessageSplitter(limit: limit).split(title: title, blocks: blocks))
+        let message = RenderedMessage(try templates.render(name, platform: channel.platform, format: channel.format, context))
+        let parts = MessageSplitter(limit: limit).split(title: message.title, blocks: message.blocks.map { MessageBlock($0) })
+        return (Self.plainTitle(message.title), parts)
     }
 
     /// The title without markdown marks, for the platforms that show a separate title (DingTalk, Feishu).

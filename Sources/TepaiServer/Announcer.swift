@@ -31,12 +31,10 @@ public struct Announcer: Sendable {
         return try routed.map { channel in
             // Each channel gets the variant for its platform and format (markdown for WeCom markdown …).
             let text = try templates.render("announcement", platform: channel.platform, format: channel.format, context)
-                .trimmingCharacters(in: .whitespacesAndNewlines)
-            let lines = text.split(separator: "\n", maxSplits: 1).map(String.init)
-            let blocks = (lines.count > 1 ? lines[1] : "").components(separatedBy: "\n\n")
-                .map { $0.trimmingCharacters(in: .newlines) }.filter { !$0.isEmpty }.map { MessageBlock($0, url: entry.url) }
-            let title = lines.first ?? entry.title
-            let parts = MessageSplitter(limit: PlatformAdapters.adapter(for: channel).contentLimit).split(title: title, blocks: blocks)
+            let message = RenderedMessage(text)
+            let title = message.title.isEmpty ? entry.title : message.title
+            let parts = MessageSplitter(limit: PlatformAdapters.adapter(for: channel).contentLimit)
+                .split(title: title, blocks: message.blocks.map { MessageBlock($0, url: entry.url) })
             var fingerprint = FNV1a()
             fingerprint.add(text)
             fingerprint.add(channel.format)

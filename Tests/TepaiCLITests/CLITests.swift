@@ -45,6 +45,16 @@ struct CLI {
         return Run(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
     }
 
+    /// The same for async tests: the wait happens on its own thread, never on the cooperative pool, so
+    /// in-process peers (Hummingbird handlers run there) keep answering while the binary talks to them.
+    static func run(_ args: [String], stdin: String? = nil) async throws -> Run {
+        try await withCheckedThrowingContinuation { (done: CheckedContinuation<Run, Error>) in
+            Thread.detachNewThread {
+                do { done.resume(returning: try Self.run(args, stdin: stdin) as Run) } catch { done.resume(throwing: error) }
+            }
+        }
+    }
+
     /// A new folder with a database holding the given seed files' entries.
     static func seededDatabase(_ files: [String]) throws -> (dir: URL, db: String) {
         let dir = try tempDir()

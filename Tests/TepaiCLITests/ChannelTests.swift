@@ -46,16 +46,16 @@ import TepaiDelivery
               - {name: badkey, platform: wecom, format: text, url: "http://127.0.0.1:\(peer.port)/cgi-bin/webhook/send?key=fake_wrong_key_000000000"}
               - {name: ding, platform: dingtalk, format: text, secret: SEC, url: "http://127.0.0.1:\(peer.port)/robot/send?access_token=tok"}
             """.write(to: config, atomically: true, encoding: .utf8)
-        let ok = try CLI.run(["channels", "test", "good", "ding", "--config", config.path])
+        let ok = try await CLI.run(["channels", "test", "good", "ding", "--config", config.path])
         #expect(ok.status == 0, "\(ok.stdout)\(ok.stderr)")
         #expect(ok.stdout.contains("good: ok") && ok.stdout.contains("ding: ok"))
-        let bad = try CLI.run(["channels", "test", "--config", config.path])
+        let bad = try await CLI.run(["channels", "test", "--config", config.path])
         #expect(bad.status == 1)
         #expect(bad.stdout.contains("badkey: FAILED (code 93000: invalid webhook url)"))
-        let list = try CLI.run(["channels", "list", "--config", config.path])
+        let list = try await CLI.run(["channels", "list", "--config", config.path])
         #expect(!list.stdout.contains("fake_wecom_key_0123456789") && list.stdout.contains("key=****6789"))
         #expect(!list.stdout.contains("SEC\t") && list.stdout.contains("secret=****"))
         #expect(!bad.stderr.contains("fake_wecom_key_0123456789") && !bad.stderr.contains("fake_wrong_key_000000000"))
-        #expect(try CLI.run(["channels", "test", "nope", "--config", config.path]).status == 1)
+        #expect(try await CLI.run(["channels", "test", "nope", "--config", config.path]).status == 1)
     }
 }

@@ -63,7 +63,7 @@ final class CountingPeer: @unchecked Sendable {
         #expect(beforeRestart >= 150 && beforeRestart < 600, "killed too late to test anything: \(beforeRestart)")
 
         let inFlight = try await SQLiteOutbox(store: try SQLiteStore(path: db)).counts()[.sending] ?? 0
-        let restart = try CLI.run(["outbox", "run", "--config", config.path])
+        let restart = try await CLI.run(["outbox", "run", "--config", config.path])
         #expect(restart.status == 0, "\(restart.stderr)")
         #expect(restart.stdout.contains("delivered 600, pending 0, dead 0"), "\(restart.stdout)")
 

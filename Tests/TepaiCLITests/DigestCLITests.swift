@@ -23,15 +23,15 @@ import Testing
         let (dir, db) = try CLI.seededDatabase(["seeds/entries/a.json"])
         let cfg = try config(dir, db: db, port: peer.port)
 
-        let preview = try CLI.run(["digest", "preview", "city-policy", "--config", cfg])
+        let preview = try await CLI.run(["digest", "preview", "city-policy", "--config", cfg])
         #expect(preview.status == 0, "\(preview.stderr)")
         let sizes = preview.stdout.split(separator: "\n").filter { $0.hasPrefix("-- part ") }
         #expect(sizes.count > 1, "\(preview.stdout)")  // WeCom text takes 2048 bytes: the round-up needs several parts
         #expect(sizes.allSatisfy { $0.contains("(limit 2048)") })
         // Previewing writes nothing: a second preview shows the same.
-        #expect(try CLI.run(["digest", "preview", "city-policy", "--config", cfg]).stdout == preview.stdout)
+        #expect(try await CLI.run(["digest", "preview", "city-policy", "--config", cfg]).stdout == preview.stdout)
 
-        let send = try CLI.run(["digest", "send", "city-policy", "--config", cfg])
+        let send = try await CLI.run(["digest", "send", "city-policy", "--config", cfg])
         #expect(send.status == 0, "\(send.stdout)\(send.stderr)")
         #expect(send.stdout.contains("city-policy: delivered \(sizes.count)/\(sizes.count)"))
         // The peer refuses anything over 2048 bytes with 40058, so every part arrived within the limit.
@@ -40,7 +40,7 @@ import Testing
         for (i, t) in texts.enumerated() { #expect(t.hasPrefix("本周科技政策速递") && t.contains("(\(i + 1)/\(texts.count))")) }
 
         // Sent once: nothing new now, and nothing more reaches the group.
-        let again = try CLI.run(["digest", "send", "city-policy", "--config", cfg])
+        let again = try await CLI.run(["digest", "send", "city-policy", "--config", cfg])
         #expect(again.status == 0)
         #expect(again.stdout.contains("nothing new, skipped"))
         #expect(peer.messages.count == texts.count)

@@ -38,3 +38,12 @@ import Testing
         #expect(out.utf8.count <= 260)
     }
 }
+
+@Suite struct RenderedMessageTests {
+    @Test func firstLineIsTheTitleAndBlankLinesSeparateBlocks() {
+        let m = RenderedMessage("\n### 标题  \n\n1. 第一条\n详情：a\n \n\n2. 第二条\r\n\n")
+        #expect(m.title == "### 标题")
+        #expect(m.blocks == ["1. 第一条\n详情：a", "2. 第二条"])
+        #expect(RenderedMessage("").title == "" && RenderedMessage("").blocks.isEmpty)
+    }
+}

@@ -51,3 +51,17 @@ import TepaiRender
         }
     }
 }
+
+@Suite struct SummaryTests {
+    @Test func summariesAreOneLineAndCutOnASentence() {
+        #expect(TextTrimmer.summary("第一句。\n\n  第二句。", toCharacters: 80) == "第一句。 第二句。")
+        let long = "为支持企业创新，本市对研发投入给予补助。补助按上年度研发费用的一定比例计算，最高不超过一百万元，分年度拨付。"
+        let s = TextTrimmer.summary(long, toCharacters: 40)
+        #expect(s == "为支持企业创新，本市对研发投入给予补助。…")
+        #expect(s.count <= 41)
+        // No sentence end in reach: cut at the limit with an ellipsis.
+        let run = String(repeating: "技", count: 100)
+        #expect(TextTrimmer.summary(run, toCharacters: 10) == String(repeating: "技", count: 9) + "…")
+        #expect(TextTrimmer.summary("短。", toCharacters: 10) == "短。")
+    }
+}
