@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TepaiStore
 
 @Suite(.serialized) struct DigestCLITests {
     func config(_ dir: URL, db: String, port: Int, extra: String = "") throws -> String {
@@ -72,5 +73,44 @@ import Testing
         try "schedules:\n  - {name: x, digest: policy, cron: \"0 25 * * *\"}\n".write(to: bad, atomically: true, encoding: .utf8)
         let c = try CLI.run(["digest", "preview", "local-log", "--config", bad.path])
         #expect(c.status == 1 && c.stderr.contains("schedules[x].cron") && c.stderr.contains("hour field \"25\""), "\(c.stderr)")
+    }
+}
+
+extension DigestCLITests {
+    /// The daemon, started after ten missed minutely slots, sends the round-up once, then nothing more.
+    @Test func theDaemonFiresAMissedScheduleOnce() async throws {
+        let peer = PlatformPeer()
+        try await peer.start(wecomKey: "fake_wecom_key_0123456789", dingTalkToken: "tok", dingTalkSecret: "SEC")
+        defer { peer.stop() }
+        let (dir, db) = try CLI.seededDatabase(["seeds/entries/a.json"])
+        let config = dir.appendingPathComponent("tepai.yaml")
+        try """
+            database: \(db)
+            server: {host: 127.0.0.1, port: 0}
+            channels:
+              - {name: city-policy, platform: wecom, format: markdown, regions: [市级], kinds: [policy],
+                 url: "http://127.0.0.1:\(peer.port)/cgi-bin/webhook/send?key=fake_wecom_key_0123456789"}
+            schedules:
+              - {name: every-minute, digest: policy, cron: "* * * * *", channels: [city-policy], max_items: 3}
+            """.write(to: config, atomically: true, encoding: .utf8)
+        // The job last ran ten minutes ago, as if the daemon had been down since.
+        let ledger = DigestLedger(store: try SQLiteStore(path: db))
+        #expect(try await ledger.advance(job: "every-minute", from: nil, to: Date().addingTimeInterval(-600)))
+
+        let p = try CLI.spawn(["serve", "--config", config.path])
+        defer { if p.isRunning { p.terminate() } }
+        let deadline = Date().addingTimeInterval(30)
+        while peer.messages.isEmpty, Date() < deadline { try await Task.sleep(for: .milliseconds(100)) }
+        // Give a second run the chance to (wrongly) happen before the next minute.
+        try await Task.sleep(for: .seconds(2))
+        kill(p.processIdentifier, SIGTERM)
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 0)
+        let texts = peer.messages.compactMap { ($0["markdown"] as? [String: Any])?["content"] as? String }
+        // One round-up of three items (or, if a new minute began meanwhile, a second one with the next three).
+        #expect(texts.count >= 1 && texts.count <= 2, "\(texts.count) messages")
+        #expect(texts.first?.hasPrefix("### 本周科技政策速递") == true)
+        let first = try #require(texts.first)
+        #expect(first.components(separatedBy: "**").count - 1 == 6)  // three bold item lines
     }
 }
