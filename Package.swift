@@ -55,7 +55,7 @@ let package = Package(
         .target(
             name: "TepaiServer",
             dependencies: [
-                "TepaiCore", "TepaiStore", "TepaiSearch", "TepaiRender", "TepaiDelivery",
+                "TepaiCore", "TepaiStore", "TepaiSearch", "TepaiRender", "TepaiDelivery", "TepaiSchedule",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),

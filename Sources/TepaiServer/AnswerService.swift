@@ -45,6 +45,11 @@ public actor AnswerService {
         logger.info("search index rebuilt", metadata: ["entries": "\(entries.count)", "ms": "\((ContinuousClock.now - started).milliseconds)"])
     }
 
+    /// The store's revision, read now (readiness checks that the database answers).
+    public func storeRevision() async throws -> Int {
+        try await store.revision()
+    }
+
     public func search(_ text: String, limit: Int = 3, today: LocalDate? = nil) async throws -> SearchOutcome {
         if ContinuousClock.now - lastCheck > refreshInterval { try await refresh() }
         return engine.search(text, today: today ?? clock.today(), limit: limit)

@@ -2,13 +2,33 @@ import Foundation
 import Hummingbird
 import Logging
 import TepaiCore
+import TepaiStore
 
 /// The HTTP routes. Handlers translate between HTTP and the services; they hold no logic of their own.
 public enum Routes {
-    public static func router(answers: AnswerService, limiter: RateLimiter, logger: Logger) -> Router<TepaiRequestContext> {
+    public static func router(answers: AnswerService, limiter: RateLimiter, logger: Logger, metrics: Metrics = Metrics(),
+                              admin: AdminAPI? = nil) -> Router<TepaiRequestContext> {
         let router = Router(context: TepaiRequestContext.self)
         router.get("/healthz") { _, _ in
             jsonResponse(["status": "ok"])
+        }
+        router.get("/readyz") { _, _ -> Response in
+            // Ready when the store answers: a replica behind a load balancer gets traffic only then.
+            do {
+                _ = try await answers.storeRevision()
+                return jsonResponse(["status": "ready"])
+            } catch {
+                logger.error("not ready", metadata: ["error": "\(error)"])
+                return errorResponse(.serviceUnavailable, "the database does not answer")
+            }
+        }
+        router.get("/metrics") { _, _ -> Response in
+            let text = try await metricsText(metrics, admin: admin)
+            return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                            body: .init(byteBuffer: ByteBuffer(string: text)))
+        }
+        if let admin {
+            admin.register(on: router.group("/v1").add(middleware: AdminAuthMiddleware<TepaiRequestContext>(token: admin.config.adminToken)))
         }
         router.get("/v1/query") { request, context -> Response in
             if let wait = limiter.take(context.clientKey) {
@@ -23,13 +43,23 @@ public enum Routes {
             let limit = request.uri.queryParameters.get("limit").flatMap(Int.init) ?? 3
             guard (1...50).contains(limit) else { return errorResponse(.badRequest, "limit must be 1–50") }
             do {
-                return jsonResponse(try await answers.answer(q, limit: limit))
+                let started = ContinuousClock.now
+                let answer = try await answers.answer(q, limit: limit)
+                let elapsed = ContinuousClock.now - started
+                metrics.recordQuery(seconds: Double(elapsed.components.attoseconds) / 1e18 + Double(elapsed.components.seconds), declined: answer.declined)
+                return jsonResponse(answer)
             } catch {
                 logger.error("query failed", metadata: ["error": "\(error)"])
                 return errorResponse(.internalServerError, "the question could not be answered; see the server log")
             }
         }
         return router
+    }
+
+    static func metricsText(_ metrics: Metrics, admin: AdminAPI?) async throws -> String {
+        guard let admin else { return metrics.render(outbox: [:], deliveries: [], platforms: [:]) }
+        let platforms = Dictionary(admin.config.channels.map { ($0.name, $0.platform) }, uniquingKeysWith: { a, _ in a })
+        return metrics.render(outbox: try await admin.outbox.counts(), deliveries: try await admin.outbox.deliveryCounts(), platforms: platforms)
     }
 
     static let encoder: JSONEncoder = {

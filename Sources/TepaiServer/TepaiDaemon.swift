@@ -15,13 +15,18 @@ public struct TepaiDaemon: Sendable {
     public let onListening: @Sendable (Int) async -> Void
     /// Background services that run beside the HTTP server (the outbox worker).
     public let services: [any Service]
+    /// The admin routes, when the daemon has the stores they need.
+    public let admin: AdminAPI?
+    public let metrics: Metrics
 
-    public init(config: TepaiConfig, answers: AnswerService, logger: Logger, services: [any Service] = [],
-                onListening: @escaping @Sendable (Int) async -> Void = { _ in }) {
+    public init(config: TepaiConfig, answers: AnswerService, logger: Logger, services: [any Service] = [], admin: AdminAPI? = nil,
+                metrics: Metrics = Metrics(), onListening: @escaping @Sendable (Int) async -> Void = { _ in }) {
         self.config = config
         self.answers = answers
         self.logger = logger
         self.services = services
+        self.admin = admin
+        self.metrics = metrics
         self.onListening = onListening
     }
 
@@ -30,7 +35,8 @@ public struct TepaiDaemon: Sendable {
         let host = config.serverHost
         let listening = onListening
         return Application(
-            router: Routes.router(answers: answers, limiter: RateLimiter(perMinute: config.queryRateLimitPerMinute), logger: logger),
+            router: Routes.router(answers: answers, limiter: RateLimiter(perMinute: config.queryRateLimitPerMinute), logger: logger,
+                                  metrics: metrics, admin: admin),
             configuration: .init(address: .hostname(host, port: config.serverPort), serverName: "tepai"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0

@@ -200,6 +200,14 @@ public final class SQLiteOutbox: Sendable {
         }
     }
 
+    /// Attempts per channel and outcome, for metrics.
+    public func deliveryCounts() async throws -> [(channel: String, outcome: String, count: Int)] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT channel, outcome, COUNT(*) FROM delivery_log GROUP BY channel, outcome")
+                .map { (channel: $0[0], outcome: $0[1], count: $0[2]) }
+        }
+    }
+
     public func deliveryLog(channel: String? = nil) async throws -> [DeliveryLogEntry] {
         try await pool.read { db in
             if let channel {

@@ -20,14 +20,17 @@ struct ServeCommand: AsyncParsableCommand {
         let store = try global.openStore(config)
         let service = try await global.answerService(config, store: store, logger: logger)
         var services: [any Service] = []
+        var admin: AdminAPI?
         if let sqlite = store as? SQLiteStore {
-            let worker = OutboxWorker(outbox: SQLiteOutbox(store: sqlite), sender: ChannelSender(transport: CurlTransport(), logger: logger),
+            let outbox = SQLiteOutbox(store: sqlite)
+            let worker = OutboxWorker(outbox: outbox, sender: ChannelSender(transport: CurlTransport(), logger: logger),
                                       limiter: RobotRateLimiter(), channels: config.channels, logger: logger)
             services.append(OutboxService(worker: worker, logger: logger))
             let composer: DigestComposer
+            let templates: TemplateSet
             do {
-                composer = try DigestComposer(templates: try TemplateSet(directory: config.templatesPath, overrides: config.templateOverridesPath),
-                                              timeZone: config.timezone)
+                templates = try TemplateSet(directory: config.templatesPath, overrides: config.templateOverridesPath)
+                composer = try DigestComposer(templates: templates, timeZone: config.timezone)
             } catch { throw UserError("\(error)") }
             let ledger = DigestLedger(store: sqlite)
             let runner = DigestJobRunner(composer: composer, ledger: ledger, channels: config.channels, logger: logger)
@@ -35,7 +38,10 @@ struct ServeCommand: AsyncParsableCommand {
             // A pinned --now is for reproducible runs: the scheduler then sees that moment, not the wall clock.
             let now: @Sendable () -> Date = { clock.instant() }
             services.append(Scheduler(jobs: config.schedules, runner: runner, ledger: ledger, logger: logger, clock: now))
+            admin = AdminAPI(config: config, store: sqlite, outbox: outbox,
+                             announcer: Announcer(templates: templates, outbox: outbox, channels: config.channels),
+                             digests: runner, clock: clock, logger: logger)
         }
-        try await TepaiDaemon(config: config, answers: service, logger: logger, services: services).run()
+        try await TepaiDaemon(config: config, answers: service, logger: logger, services: services, admin: admin).run()
     }
 }

@@ -1,0 +1,166 @@
+import Foundation
+import Hummingbird
+import Logging
+import TepaiCore
+import TepaiDelivery
+import TepaiSchedule
+import TepaiStore
+
+/// The admin routes (bearer token): entries, channels, announcements, digests, outbox and delivery log.
+/// Writes go through the same validation and transactions as the CLI; the daemon's outbox worker delivers
+/// what they enqueue.
+public struct AdminAPI: Sendable {
+    public let config: TepaiConfig
+    public let store: SQLiteStore
+    public let outbox: SQLiteOutbox
+    public let announcer: Announcer
+    public let digests: DigestJobRunner
+    public let clock: TepaiClock
+    public let logger: Logger
+    /// Largest request body accepted (entry imports); larger ones get 413.
+    public var maxBodyBytes = 8 << 20
+
+    public init(config: TepaiConfig, store: SQLiteStore, outbox: SQLiteOutbox, announcer: Announcer, digests: DigestJobRunner,
+                clock: TepaiClock, logger: Logger) {
+        self.config = config
+        self.store = store
+        self.outbox = outbox
+        self.announcer = announcer
+        self.digests = digests
+        self.clock = clock
+        self.logger = logger
+    }
+
+    struct EntrySummary: Encodable {
+        var id: String, kind: String, title: String, region: String, date: String?
+    }
+
+    struct ChannelView: Encodable {
+        var name: String, platform: String, format: String, url: String, secret: String?, regions: [String], kinds: [String]
+        var topics: [String], enabled: Bool
+    }
+
+    struct ImportView: Encodable {
+        var added: Int, updated: Int, unchanged: Int, warnings: [String]
+    }
+
+    struct PlanView: Encodable {
+        var schedule: String, parts: [PartView]
+    }
+
+    struct PartView: Encodable {
+        var bytes: Int, limit: Int, text: String
+    }
+
+    func register(on group: RouterGroup<TepaiRequestContext>) {
+        group.get("entries") { request, _ -> Response in
+            let kind = request.uri.queryParameters.get("kind")
+            if let kind, EntryKind(rawValue: kind) == nil { return Routes.errorResponse(.badRequest, "kind must be one of \(EntryKind.allCases.map(\.rawValue).joined(separator: ", "))") }
+            let all = try await store.allEntries().filter { kind == nil || $0.kind.rawValue == kind }
+            return Routes.jsonResponse(all.map { EntrySummary(id: $0.id, kind: $0.kind.rawValue, title: $0.title, region: $0.region, date: $0.date?.description) })
+        }
+        group.get("entries/:id") { _, context -> Response in
+            guard let id = context.parameters.get("id"), let entry = try await store.entry(id: id) else { return Routes.errorResponse(.notFound, "no such entry") }
+            return Routes.jsonResponse(entry)
+        }
+        group.post("entries") { request, _ -> Response in
+            let result: EntryBatchReader.Result
+            switch try await readEntries(request) {
+            case .failure(let failure): return failure.response
+            case .success(let r): result = r
+            }
+            let counts = try await store.upsert(result.entries)
+            logger.info("entries imported over HTTP", metadata: ["added": "\(counts.added)", "updated": "\(counts.updated)"])
+            return Routes.jsonResponse(ImportView(added: counts.added, updated: counts.updated, unchanged: counts.unchanged,
+                                                  warnings: result.warnings.map(\.description)))
+        }
+        group.delete("entries/:id") { _, context -> Response in
+            guard let id = context.parameters.get("id"), try await store.delete(id: id) else { return Routes.errorResponse(.notFound, "no such entry") }
+            return Routes.jsonResponse(["deleted": id])
+        }
+        group.get("channels") { _, _ -> Response in
+            Routes.jsonResponse(config.channels.map { c in
+                ChannelView(name: c.name, platform: c.platform.rawValue, format: c.format, url: c.platform == .log ? "" : SecretMasker.maskURL(c.url),
+                            secret: c.secret.map(SecretMasker.mask), regions: c.regions, kinds: c.kinds.map(\.rawValue), topics: c.topics, enabled: c.enabled)
+            })
+        }
+        group.post("announcements") { request, _ -> Response in
+            let result: EntryBatchReader.Result
+            switch try await readEntries(request) {
+            case .failure(let failure): return failure.response
+            case .success(let r): result = r
+            }
+            guard result.entries.count == 1, let entry = result.entries.first else {
+                return Routes.errorResponse(.badRequest, "an announcement is one entry object")
+            }
+            let plans = try announcer.plan(entry)
+            guard !plans.isEmpty else {
+                return Routes.errorResponse(.unprocessableContent, "entry \(entry.id) routes to no enabled channel (region \(entry.region.isEmpty ? "全国" : entry.region), kind \(entry.kind.rawValue))")
+            }
+            _ = try await store.upsert([entry])
+            let queued = try await announcer.enqueue(plans)
+            return Routes.jsonResponse(AnnouncementView(entry: entry.id, queued: queued, channels: plans.map(\.channel.name)))
+        }
+        group.get("digests/:channel") { request, context -> Response in
+            try await digest(request, context, send: false)
+        }
+        group.post("digests/:channel/send") { request, context -> Response in
+            try await digest(request, context, send: true)
+        }
+        group.get("outbox") { _, _ -> Response in
+            let counts = try await outbox.counts()
+            return Routes.jsonResponse(Dictionary(uniqueKeysWithValues: counts.map { ($0.key.rawValue, $0.value) }))
+        }
+        group.post("outbox/retry-dead") { request, _ -> Response in
+            let n = try await outbox.retryDead(channel: request.uri.queryParameters.get("channel"), now: Date().timeIntervalSince1970)
+            return Routes.jsonResponse(["requeued": n])
+        }
+        group.get("deliveries") { request, _ -> Response in
+            let log = try await outbox.deliveryLog(channel: request.uri.queryParameters.get("channel"))
+            return Routes.jsonResponse(Array(log.suffix(200)))
+        }
+    }
+
+    struct AnnouncementView: Encodable {
+        var entry: String, queued: Int, channels: [String]
+    }
+
+    /// Reads entries from the body (JSON, JSON Lines or YAML) with the CLI's validation; a bad record is a
+    /// 400 naming the record, field and reason.
+    func readEntries(_ request: Request) async throws -> Result<EntryBatchReader.Result, ResponseFailure> {
+        let buffer = try await request.body.collect(upTo: maxBodyBytes)
+        let data = Data(buffer.readableBytesView)
+        let type = request.headers[.contentType]?.lowercased() ?? ""
+        let format: EntryFileFormat = type.contains("yaml") ? .yaml : type.contains("ndjson") || type.contains("jsonl") ? .jsonLines
+            : EntryFileFormat.detect(path: "", data: data)
+        let reader = EntryBatchReader(validator: EntryValidator(knownRegions: config.knownRegions, strict: config.strictImport))
+        do { return .success(try reader.read([(name: "request body", data: data, format: format)])) } catch {
+            return .failure(ResponseFailure(Routes.errorResponse(.badRequest, error.description)))
+        }
+    }
+
+    func digest(_ request: Request, _ context: TepaiRequestContext, send: Bool) async throws -> Response {
+        guard let name = context.parameters.get("channel"), let channel = config.channels.first(where: { $0.name == name }) else {
+            return Routes.errorResponse(.notFound, "no such channel")
+        }
+        let only = request.uri.queryParameters.get("schedule")
+        let jobs = config.schedules.filter { (only == nil || $0.name == only) && $0.targets(in: [channel]).count == 1 }
+        guard !jobs.isEmpty else { return Routes.errorResponse(.notFound, "no schedule sends to \(name)") }
+        let now = clock.instant()
+        let period = "manual-" + digests.period(for: now)
+        var views: [PlanView] = []
+        for job in jobs {
+            let report = send ? try await digests.run(job, now: now, period: period, only: [channel])
+                : try await digests.plan(job, now: now, period: period, only: [channel])
+            views += report.digests.map { p in PlanView(schedule: job.name, parts: p.parts.map { PartView(bytes: $0.utf8.count, limit: p.contentLimit, text: $0) }) }
+            views += report.reminders.map { r in PlanView(schedule: job.name, parts: r.parts.map { PartView(bytes: $0.utf8.count, limit: r.contentLimit, text: $0) }) }
+        }
+        return Routes.jsonResponse(views)
+    }
+}
+
+/// A ready error response carried through a `Result`.
+struct ResponseFailure: Error {
+    var response: Response
+    init(_ response: Response) { self.response = response }
+}
