@@ -56,6 +56,8 @@ public struct TepaiConfig: Sendable {
     public var queryRateLimitPerMinute: Int
     /// Digest and reminder jobs, read in `timezone`.
     public var schedules: [ScheduleConfig]
+    /// Questions asked in groups: the secrets inbound callbacks are checked with (empty = route off).
+    public var callbacks: CallbackConfig
 
     public init() {
         timezone = TimeZone(identifier: "Asia/Shanghai") ?? TimeZone(secondsFromGMT: 8 * 3600) ?? .gmt
@@ -72,6 +74,7 @@ public struct TepaiConfig: Sendable {
         channels = [ChannelConfig(name: "local-log", platform: .log, format: "text")]
         queryRateLimitPerMinute = 120
         schedules = Self.defaultSchedules
+        callbacks = CallbackConfig()
     }
 
     /// Monday morning round-ups, the fairs on Wednesday, reminders every morning (all Asia/Shanghai).
@@ -88,6 +91,15 @@ public struct TepaiConfig: Sendable {
     public var knownRegions: Set<String> { Set(counties + [Region.city]) }
 
     public var regionCatalog: RegionCatalog { RegionCatalog(counties: counties) }
+}
+
+/// Secrets of the inbound callbacks; a route whose secret is empty answers 404.
+public struct CallbackConfig: Sendable, Equatable {
+    /// The DingTalk app's AppSecret: `timestamp`/`sign` headers are checked with it.
+    public var dingTalkAppSecret = ""
+    /// Bearer token of the generic JSON callback.
+    public var genericToken = ""
+    public init() {}
 }
 
 /// Why a configuration was refused; the message names the key and what to do.

@@ -11,7 +11,7 @@ public struct ConfigLoader: Sendable {
 
     static let topKeys: Set<String> = [
         "timezone", "database", "server", "admin_token", "admin_token_file", "contact", "counties", "lexicon",
-        "templates", "template_overrides", "strict_import", "channels", "query_rate_limit_per_minute", "schedules",
+        "templates", "template_overrides", "strict_import", "channels", "query_rate_limit_per_minute", "schedules", "callbacks",
     ]
     static let scheduleKeys: Set<String> = [
         "name", "digest", "cron", "channels", "jitter_seconds", "send_empty", "max_items", "days", "deadline_days",
@@ -86,6 +86,12 @@ public struct ConfigLoader: Sendable {
             for ch in c.channels where !names.insert(ch.name).inserted {
                 throw ConfigError(source: source, key: "channels", reason: "two channels are named \"\(ch.name)\"; names must be unique")
             }
+        }
+        if let callbacks = top["callbacks"], !callbacks.isNull {
+            guard let o = callbacks.objectValue else { throw ConfigError(source: source, key: "callbacks", reason: "expected {dingtalk_app_secret, generic_token}") }
+            try r.rejectUnknown(o, allowed: ["dingtalk_app_secret", "generic_token"], path: "callbacks.")
+            c.callbacks.dingTalkAppSecret = try r.text(o["dingtalk_app_secret"], "callbacks.dingtalk_app_secret") ?? ""
+            c.callbacks.genericToken = try r.text(o["generic_token"], "callbacks.generic_token") ?? ""
         }
         if let schedules = top["schedules"], !schedules.isNull {
             guard case .array(let items) = schedules else { throw ConfigError(source: source, key: "schedules", reason: "expected a list of schedules") }

@@ -36,7 +36,7 @@ public struct TepaiDaemon: Sendable {
         let listening = onListening
         return Application(
             router: Routes.router(answers: answers, limiter: RateLimiter(perMinute: config.queryRateLimitPerMinute), logger: logger,
-                                  metrics: metrics, admin: admin),
+                                  metrics: metrics, admin: admin, callbacks: config.callbacks),
             configuration: .init(address: .hostname(host, port: config.serverPort), serverName: "tepai"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0
