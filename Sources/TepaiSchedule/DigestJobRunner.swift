@@ -43,7 +43,7 @@ public struct DigestJobRunner: Sendable {
         for channel in targets {
             if job.digest == .reminders {
                 let due = try ReminderPlanner(composer: composer).plan(job, channel: channel, entries: entries, now: now)
-                let queued = try await ledger.queuedKeys(due.map { "\($0.key):1" })
+                let queued = Set(try await ledger.outbox.messages(keys: due.map { "\($0.key):1" }).map(\.idempotencyKey))
                 report.reminders += due.filter { !queued.contains("\($0.key):1") }
                 continue
             }
@@ -61,7 +61,7 @@ public struct DigestJobRunner: Sendable {
         for plan in report.digests where try await ledger.commit(plan.commit(now: now), now: now) {
             report.enqueued += plan.parts.count
         }
-        report.enqueued += try await ledger.enqueue(report.reminders.flatMap { $0.messages(now: now) })
+        report.enqueued += try await ledger.outbox.enqueue(report.reminders.flatMap { $0.messages(now: now) })
         logger.info("schedule ran", metadata: [
             "job": "\(job.name)", "period": "\(period)", "digests": "\(report.digests.count)",
             "reminders": "\(report.reminders.count)", "queued": "\(report.enqueued)", "empty": "\(report.skippedEmpty.count)",

@@ -38,9 +38,12 @@ public struct DigestCommit: Sendable {
 /// written in one transaction, so a crash leaves either all of them or none.
 public final class DigestLedger: Sendable {
     let pool: DatabasePool
+    /// Reminders carry their own idempotency keys and go straight to the outbox.
+    public let outbox: SQLiteOutbox
 
     public init(store: SQLiteStore) {
         pool = store.pool
+        outbox = SQLiteOutbox(store: store)
     }
 
     /// Entries of the given kinds with their content hash and update time.
@@ -81,26 +84,6 @@ public final class DigestLedger: Sendable {
             for (id, hash) in c.items { try item.execute(arguments: [c.channel, c.digest, id, hash, c.period]) }
             for m in c.messages { try m.insert(db, onConflict: .ignore) }
             return true
-        }
-    }
-
-    /// Enqueues messages that carry their own idempotency (reminders); returns how many were new.
-    public func enqueue(_ messages: [OutboxMessage]) async throws -> Int {
-        try await pool.write { db in
-            var added = 0
-            for m in messages {
-                try m.insert(db, onConflict: .ignore)
-                added += db.changesCount
-            }
-            return added
-        }
-    }
-
-    /// Which idempotency keys are already in the outbox.
-    public func queuedKeys(_ keys: [String]) async throws -> Set<String> {
-        guard !keys.isEmpty else { return [] }
-        return try await pool.read { db in
-            Set(try String.fetchAll(db, OutboxMessage.select(Column("idempotency_key")).filter(keys.contains(Column("idempotency_key")))))
         }
     }
 
