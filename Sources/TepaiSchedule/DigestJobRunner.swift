@@ -34,6 +34,14 @@ public struct DigestJobRunner: Sendable {
         return "\(t.date)T\(t.clockText)"
     }
 
+    /// The period of a run asked for by hand (CLI, admin API): its own, so it never collides with a scheduled one.
+    public func manualPeriod(at now: Date) -> String { "manual-" + period(for: now) }
+
+    /// The jobs that send to `channel`, restricted to the named ones when any are given.
+    public static func jobs(for channel: ChannelConfig, in schedules: [ScheduleConfig], named: [String] = []) -> [ScheduleConfig] {
+        schedules.filter { (named.isEmpty || named.contains($0.name)) && !$0.targets(in: [channel]).isEmpty }
+    }
+
     /// What the job would send now to `only` (or all its) channels, without writing anything. Reminders
     /// already queued are left out.
     public func plan(_ job: ScheduleConfig, now: Date, period: String, only: [ChannelConfig]? = nil) async throws -> DigestRunReport {

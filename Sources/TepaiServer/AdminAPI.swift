@@ -144,10 +144,10 @@ public struct AdminAPI: Sendable {
             return Routes.errorResponse(.notFound, "no such channel")
         }
         let only = request.uri.queryParameters.get("schedule")
-        let jobs = config.schedules.filter { (only == nil || $0.name == only) && $0.targets(in: [channel]).count == 1 }
+        let jobs = DigestJobRunner.jobs(for: channel, in: config.schedules, named: only.map { [$0] } ?? [])
         guard !jobs.isEmpty else { return Routes.errorResponse(.notFound, "no schedule sends to \(name)") }
         let now = clock.instant()
-        let period = "manual-" + digests.period(for: now)
+        let period = digests.manualPeriod(at: now)
         var views: [PlanView] = []
         for job in jobs {
             let report = send ? try await digests.run(job, now: now, period: period, only: [channel])

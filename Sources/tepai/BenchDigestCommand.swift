@@ -26,11 +26,7 @@ struct BenchDigestCommand: AsyncParsableCommand {
             p.kind = .policy
             return StoredEntry(entry: p, contentHash: String(i), updatedAt: Date())
         }
-        let composer: DigestComposer
-        do {
-            composer = try DigestComposer(templates: try TemplateSet(directory: config.templatesPath, overrides: config.templateOverridesPath),
-                                          timeZone: config.timezone)
-        } catch { throw UserError("\(error)") }
+        let composer = try global.digestTemplates(config).composer
         let job = ScheduleConfig(name: "bench", digest: .policy, cron: try CronExpression("0 9 * * MON"), maxItems: items, days: 3650)
         // The formats the platforms take, in turn.
         let channels = [

@@ -36,23 +36,16 @@ struct DigestCommand: AsyncParsableCommand {
                 throw UserError("no schedule named \"\(name)\"; schedules: \(config.schedules.map(\.name).joined(separator: ", "))")
             }
             self.channel = channel
-            jobs = config.schedules.filter { job in
-                (selection.schedules.isEmpty || selection.schedules.contains(job.name)) && job.targets(in: [channel]).count == 1
-            }
+            jobs = DigestJobRunner.jobs(for: channel, in: config.schedules, named: selection.schedules)
             if jobs.isEmpty { throw UserError("no schedule sends to \(channel.name) (its kinds: \(channel.kinds.isEmpty ? "all" : channel.kinds.map(\.rawValue).joined(separator: ", ")))") }
             guard let sqlite = try global.openStore(config) as? SQLiteStore else { throw UserError("digests need the SQLite store") }
             store = sqlite
-            let composer: DigestComposer
-            do {
-                composer = try DigestComposer(templates: try TemplateSet(directory: config.templatesPath, overrides: config.templateOverridesPath),
-                                              timeZone: config.timezone)
-            } catch { throw UserError("\(error)") }
+            let composer = try global.digestTemplates(config).composer
             runner = DigestJobRunner(composer: composer, ledger: DigestLedger(store: sqlite), channels: config.channels, logger: .cli())
             now = try global.clock(config).instant()
         }
 
-        /// A manual run has its own period, so it never collides with a scheduled one.
-        var period: String { "manual-" + runner.period(for: now) }
+        var period: String { runner.manualPeriod(at: now) }
     }
 
     struct Preview: AsyncParsableCommand {

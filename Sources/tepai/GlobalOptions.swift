@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import TepaiCore
 import TepaiRender
+import TepaiSchedule
 import TepaiSearch
 import TepaiServer
 import TepaiStore
@@ -53,6 +54,17 @@ struct GlobalOptions: ParsableArguments {
         return try await AnswerService(
             store: store, analyzer: analyzer, renderer: AnswerRenderer(templates: templates, contact: config.contact),
             clock: try clock(config), logger: logger, tuning: tuning)
+    }
+}
+
+extension GlobalOptions {
+    /// The templates (with overrides) and the digest composer on them; a broken or missing template is a
+    /// user error naming its file and line.
+    func digestTemplates(_ config: TepaiConfig) throws -> (templates: TemplateSet, composer: DigestComposer) {
+        do {
+            let templates = try TemplateSet(directory: config.templatesPath, overrides: config.templateOverridesPath)
+            return (templates, try DigestComposer(templates: templates, timeZone: config.timezone))
+        } catch { throw UserError("\(error)") }
     }
 }
 

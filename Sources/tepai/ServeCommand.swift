@@ -26,12 +26,7 @@ struct ServeCommand: AsyncParsableCommand {
             let worker = OutboxWorker(outbox: outbox, sender: ChannelSender(transport: CurlTransport(), logger: logger),
                                       limiter: RobotRateLimiter(), channels: config.channels, logger: logger)
             services.append(OutboxService(worker: worker, logger: logger))
-            let composer: DigestComposer
-            let templates: TemplateSet
-            do {
-                templates = try TemplateSet(directory: config.templatesPath, overrides: config.templateOverridesPath)
-                composer = try DigestComposer(templates: templates, timeZone: config.timezone)
-            } catch { throw UserError("\(error)") }
+            let (templates, composer) = try global.digestTemplates(config)
             let ledger = DigestLedger(store: sqlite)
             let runner = DigestJobRunner(composer: composer, ledger: ledger, channels: config.channels, logger: logger)
             let clock = try global.clock(config)

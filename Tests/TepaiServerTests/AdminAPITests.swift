@@ -37,7 +37,7 @@ import TepaiStore
         config.serverPort = 0
         config.adminToken = token
         config.channels = [
-            ChannelConfig(name: "city-fairs", platform: .wecom, url: "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=abcdef0123456789secret",
+            ChannelConfig(name: "city-fairs", platform: .wecom, url: "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=fake_key_for_tests",
                           format: "markdown", regions: ["市级"], kinds: [.matching]),
             ChannelConfig(name: "qianxi", platform: .log, regions: ["迁西县"]),
         ]
@@ -109,7 +109,7 @@ import TepaiStore
         try await Self.withAdminDaemon { live in
             let channels = try await live.call("GET", "/v1/channels")
             #expect(channels.status == 200 && channels.text.contains("city-fairs"))
-            #expect(!channels.text.contains("abcdef0123456789secret"))
+            #expect(!channels.text.contains("fake_key_for_tests"))
 
             let announced = try await live.call("POST", "/v1/announcements", body: Self.fair)
             #expect(announced.status == 200, "\(announced.text)")
