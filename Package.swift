@@ -85,7 +85,10 @@ let package = Package(
         // Runs the built `tepai` binary end to end (exit codes, output contracts).
         .testTarget(
             name: "TepaiCLITests",
-            dependencies: ["tepai", "TepaiCore", "TepaiStore", "TepaiDelivery", .product(name: "Hummingbird", package: "hummingbird")],
+            dependencies: [
+                "tepai", "TepaiCore", "TepaiStore", "TepaiDelivery", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strict),
         .testTarget(
             name: "TepaiServerTests",

@@ -68,3 +68,32 @@ public struct ChannelSender: Sendable {
         return attempt
     }
 }
+
+extension ChannelSender {
+    /// Sends the short test message an administrator asks for (CLI or admin API) and returns each part's
+    /// answer; it bypasses the outbox, so the platform's errcode comes back at once.
+    public func sendTest(to channel: ChannelConfig, timeZone: TimeZone, now: Date = Date()) async -> [DeliveryAttempt] {
+        let stamp = LocalDateTime.from(now, in: timeZone)
+        return await send([MessageBlock("这是 tepai 的测试消息（\(stamp.date) \(stamp.clockText)），收到即表示本群的推送已配置好。")],
+                          title: "tepai 测试", to: channel)
+    }
+}
+
+extension DeliveryOutcome {
+    /// The platform's code (errcode / code / HTTP status); 0 when delivered.
+    public var code: Int {
+        switch self {
+        case .delivered: 0
+        case .retryable(let code, _), .permanent(let code, _): code
+        }
+    }
+
+    /// One line for an administrator: "ok", or the platform's code and message and whether it will be retried.
+    public var summary: String {
+        switch self {
+        case .delivered: "ok"
+        case .retryable(let code, let message): "FAILED, retryable (code \(code): \(message))"
+        case .permanent(let code, let message): "FAILED (code \(code): \(message))"
+        }
+    }
+}

@@ -9,52 +9,62 @@ public struct OutboxWorker: Sendable {
     public let outbox: SQLiteOutbox
     public let sender: ChannelSender
     public let limiter: RobotRateLimiter
-    public let channels: [String: ChannelConfig]
+    public let channels: ChannelDirectory
     public let logger: Logger
     public var batchSize = 32
     /// The platforms' limits; tests and benchmarks may scale them.
     public var limits: @Sendable (Platform) -> RobotLimits = { RobotLimits.of($0) }
 
-    public init(outbox: SQLiteOutbox, sender: ChannelSender, limiter: RobotRateLimiter, channels: [ChannelConfig], logger: Logger) {
+    public init(outbox: SQLiteOutbox, sender: ChannelSender, limiter: RobotRateLimiter, channels: ChannelDirectory, logger: Logger) {
         self.outbox = outbox
         self.sender = sender
         self.limiter = limiter
-        self.channels = Dictionary(channels.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
+        self.channels = channels
         self.logger = logger
+    }
+
+    /// Channels switched off: their messages wait in the outbox until they are switched on again.
+    func held(_ channels: [String: ChannelConfig]) -> Set<String> {
+        Set(channels.values.filter { !$0.enabled }.map(\.name))
     }
 
     static func now() -> Double { Date().timeIntervalSince1970 }
 
     /// One pass: claims up to `batchSize` due messages and sends them concurrently (one task per robot, so
-    /// parts of one message keep their order). Returns how many attempts were made.
+    /// parts of one message keep their order), recording each answer as it comes. Returns how many attempts
+    /// were made.
     @discardableResult
     public func runOnce() async throws -> Int {
-        let claimed = try await outbox.claim(limit: batchSize, now: Self.now())
+        let channels = self.channels.byName
+        let claimed = try await outbox.claim(limit: batchSize, now: Self.now(), held: held(channels))
         guard !claimed.isEmpty else { return 0 }
         let byRobot = Dictionary(grouping: claimed, by: { channels[$0.channel]?.url ?? $0.channel })
-        let results = try await withThrowingTaskGroup(of: [(OutboxMessage, AttemptResult, Double)].self) { group in
-            for (_, messages) in byRobot {
-                group.addTask {
-                    var done: [(OutboxMessage, AttemptResult, Double)] = []
-                    for m in messages.sorted(by: { ($0.part, $0.id ?? 0) < ($1.part, $1.id ?? 0) }) {
-                        if let r = try await attempt(m) { done.append(r) }
+        let recorder = AttemptRecorder(outbox: outbox)
+        async let recorded = recorder.run()
+        do {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for (_, messages) in byRobot {
+                    group.addTask {
+                        for m in messages.sorted(by: { ($0.part, $0.id ?? 0) < ($1.part, $1.id ?? 0) }) {
+                            if let r = try await attempt(m, channel: channels[m.channel]) { recorder.add(r) }
+                        }
                     }
-                    return done
                 }
+                try await group.waitForAll()
             }
-            var all: [(OutboxMessage, AttemptResult, Double)] = []
-            for try await done in group { all += done }
-            return all
+        } catch {
+            recorder.finish()
+            _ = try? await recorded
+            throw error
         }
-        // One transaction for the whole pass.
-        try await outbox.recordAll(results, now: Self.now())
-        return results.count
+        recorder.finish()
+        return try await recorded
     }
 
     /// Sends one claimed message and returns its result; nil when it was put back to wait for the rate limit.
-    func attempt(_ m: OutboxMessage) async throws -> (OutboxMessage, AttemptResult, Double)? {
-        guard let channel = channels[m.channel], channel.enabled else {
-            return (m, .failed(code: -2, message: "channel \(m.channel) is not configured or is disabled"), 0)
+    func attempt(_ m: OutboxMessage, channel: ChannelConfig?) async throws -> (OutboxMessage, AttemptResult, Double)? {
+        guard let channel else {
+            return (m, .failed(code: -2, message: "channel \(m.channel) is no longer configured"), 0)
         }
         let limits = self.limits(channel.platform)
         if let wait = await limiter.reserve(robot: channel.url.isEmpty ? channel.name : channel.url, limits: limits, now: Self.now()) {
@@ -79,7 +89,7 @@ public struct OutboxWorker: Sendable {
         while Date() < deadline {
             let made = try await runOnce()
             if made > 0 { continue }
-            guard let next = try await outbox.nextDue() else { return }
+            guard let next = try await outbox.nextDue(held: held(channels.byName)) else { return }
             let wait = next - Self.now()
             if Date().addingTimeInterval(max(0, wait)) > deadline { return }
             if wait > 0 { try await Task.sleep(for: .milliseconds(Int(min(wait, 1) * 1000) + 5)) }

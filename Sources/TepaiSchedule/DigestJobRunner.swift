@@ -16,17 +16,20 @@ public struct DigestRunReport: Sendable {
 /// Runs one slot of one scheduled job: composes each target channel's round-up (or reminders) and commits it
 /// with its outbox messages. Safe to run twice for the same period: the ledger keeps the first.
 public struct DigestJobRunner: Sendable {
-    public let composer: DigestComposer
+    /// Replaced on reload (SIGHUP): a run takes the current one when it starts.
+    public let composers: Live<DigestComposer>
     public let ledger: DigestLedger
-    public let channels: [ChannelConfig]
+    public let channels: ChannelDirectory
     public let logger: Logger
 
-    public init(composer: DigestComposer, ledger: DigestLedger, channels: [ChannelConfig], logger: Logger) {
-        self.composer = composer
+    public init(composer: Live<DigestComposer>, ledger: DigestLedger, channels: ChannelDirectory, logger: Logger) {
+        composers = composer
         self.ledger = ledger
         self.channels = channels
         self.logger = logger
     }
+
+    public var composer: DigestComposer { composers.value }
 
     /// The period a slot stands for, in wall time of the configured zone: "2026-11-23T09:00".
     public func period(for slot: Date) -> String {
@@ -45,7 +48,8 @@ public struct DigestJobRunner: Sendable {
     /// What the job would send now to `only` (or all its) channels, without writing anything. Reminders
     /// already queued are left out.
     public func plan(_ job: ScheduleConfig, now: Date, period: String, only: [ChannelConfig]? = nil) async throws -> DigestRunReport {
-        let targets = only ?? job.targets(in: channels)
+        let composer = self.composer
+        let targets = only ?? job.targets(in: channels.all)
         let entries = try await ledger.storedEntries(kinds: job.digest.entryKinds)
         var report = DigestRunReport()
         for channel in targets {

@@ -13,20 +13,28 @@ public struct AdminAPI: Sendable {
     public let config: TepaiConfig
     public let store: SQLiteStore
     public let outbox: SQLiteOutbox
+    public let live: LiveSettings
     public let announcer: Announcer
     public let digests: DigestJobRunner
+    public let switches: ChannelSwitches
+    public let sender: ChannelSender
+    public let reloader: SettingsReloader?
     public let clock: TepaiClock
     public let logger: Logger
     /// Largest request body accepted (entry imports); larger ones get 413.
     public var maxBodyBytes = 8 << 20
 
-    public init(config: TepaiConfig, store: SQLiteStore, outbox: SQLiteOutbox, announcer: Announcer, digests: DigestJobRunner,
+    public init(config: TepaiConfig, store: SQLiteStore, live: LiveSettings, sender: ChannelSender, reloader: SettingsReloader? = nil,
                 clock: TepaiClock, logger: Logger) {
         self.config = config
         self.store = store
-        self.outbox = outbox
-        self.announcer = announcer
-        self.digests = digests
+        self.live = live
+        outbox = SQLiteOutbox(store: store)
+        announcer = Announcer(templates: live.templates, outbox: outbox, channels: live.channels)
+        digests = DigestJobRunner(composer: live.composer, ledger: DigestLedger(store: store), channels: live.channels, logger: logger)
+        switches = ChannelSwitches(store: store)
+        self.sender = sender
+        self.reloader = reloader
         self.clock = clock
         self.logger = logger
     }
@@ -38,6 +46,32 @@ public struct AdminAPI: Sendable {
     struct ChannelView: Encodable {
         var name: String, platform: String, format: String, url: String, secret: String?, regions: [String], kinds: [String]
         var topics: [String], enabled: Bool
+
+        init(_ c: ChannelConfig) {
+            name = c.name
+            platform = c.platform.rawValue
+            format = c.format
+            url = c.platform == .log ? "" : SecretMasker.maskURL(c.url)
+            secret = c.secret.map(SecretMasker.mask)
+            regions = c.regions
+            kinds = c.kinds.map(\.rawValue)
+            topics = c.topics
+            enabled = c.enabled
+        }
+    }
+
+    struct TestView: Encodable {
+        struct Part: Encodable { var result: String, code: Int, ms: Int }
+        var channel: String, ok: Bool, parts: [Part]
+    }
+
+    /// Stores the switch first, so a restart keeps it, then applies it to the running daemon.
+    func switchChannel(_ context: TepaiRequestContext, on: Bool) async throws -> Response {
+        guard let name = context.parameters.get("name"), live.channels.named(name) != nil else { return Routes.errorResponse(.notFound, "no such channel") }
+        try await switches.set(name, enabled: on)
+        live.channels.setEnabled(name, on)
+        logger.notice("channel switched", metadata: ["channel": "\(name)", "enabled": "\(on)"])
+        return Routes.jsonResponse(ChannelView(live.channels.named(name) ?? ChannelConfig(name: name, platform: .log)))
     }
 
     struct ImportView: Encodable {
@@ -78,11 +112,41 @@ public struct AdminAPI: Sendable {
             guard let id = context.parameters.get("id"), try await store.delete(id: id) else { return Routes.errorResponse(.notFound, "no such entry") }
             return Routes.jsonResponse(["deleted": id])
         }
+        group.put("entries/:id") { request, context -> Response in
+            guard let id = context.parameters.get("id"), try await store.entry(id: id) != nil else {
+                return Routes.errorResponse(.notFound, "no such entry; add new entries with POST /v1/entries")
+            }
+            let result: EntryBatchReader.Result
+            switch try await readEntries(request) {
+            case .failure(let failure): return failure.response
+            case .success(let r): result = r
+            }
+            guard result.entries.count == 1, let entry = result.entries.first else { return Routes.errorResponse(.badRequest, "an edit is one entry object") }
+            guard entry.id == id else { return Routes.errorResponse(.badRequest, "field \"id\": \"\(entry.id)\" does not match the path's \"\(id)\"") }
+            let counts = try await store.upsert([entry])
+            return Routes.jsonResponse(["id": id, "result": counts.updated > 0 ? "updated" : "unchanged"])
+        }
         group.get("channels") { _, _ -> Response in
-            Routes.jsonResponse(config.channels.map { c in
-                ChannelView(name: c.name, platform: c.platform.rawValue, format: c.format, url: c.platform == .log ? "" : SecretMasker.maskURL(c.url),
-                            secret: c.secret.map(SecretMasker.mask), regions: c.regions, kinds: c.kinds.map(\.rawValue), topics: c.topics, enabled: c.enabled)
-            })
+            Routes.jsonResponse(live.channels.all.map(ChannelView.init))
+        }
+        group.post("channels/:name/enable") { _, context -> Response in
+            try await switchChannel(context, on: true)
+        }
+        group.post("channels/:name/disable") { _, context -> Response in
+            try await switchChannel(context, on: false)
+        }
+        group.post("channels/:name/test") { _, context -> Response in
+            guard let name = context.parameters.get("name"), let channel = live.channels.named(name) else { return Routes.errorResponse(.notFound, "no such channel") }
+            let attempts = await sender.sendTest(to: channel, timeZone: config.timezone)
+            let ok = attempts.allSatisfy(\.outcome.isDelivered)
+            return Routes.jsonResponse(TestView(channel: name, ok: ok, parts: attempts.map { a in
+                TestView.Part(result: a.outcome.summary, code: a.outcome.code, ms: Int((a.seconds * 1000).rounded()))
+            }), status: ok ? .ok : .badGateway)
+        }
+        group.post("reload") { _, _ -> Response in
+            guard let reloader else { return Routes.errorResponse(.notFound, "this daemon has no config file to reload") }
+            let report = await reloader.reload()
+            return Routes.jsonResponse(report, status: report.reloaded ? .ok : .unprocessableContent)
         }
         group.post("announcements") { request, _ -> Response in
             let result: EntryBatchReader.Result
@@ -140,7 +204,7 @@ public struct AdminAPI: Sendable {
     }
 
     func digest(_ request: Request, _ context: TepaiRequestContext, send: Bool) async throws -> Response {
-        guard let name = context.parameters.get("channel"), let channel = config.channels.first(where: { $0.name == name }) else {
+        guard let name = context.parameters.get("channel"), let channel = live.channels.named(name) else {
             return Routes.errorResponse(.notFound, "no such channel")
         }
         let only = request.uri.queryParameters.get("schedule")

@@ -8,11 +8,12 @@ import TepaiStore
 /// Announces one entry to the channels it routes to: renders `Templates/announcement.mustache`, splits it
 /// to each platform's limit and enqueues it in the outbox once per (channel, content, part).
 public struct Announcer: Sendable {
-    public let templates: TemplateSet
+    /// Replaced on reload (SIGHUP).
+    public let templates: Live<TemplateSet>
     public let outbox: SQLiteOutbox
-    public let channels: [ChannelConfig]
+    public let channels: ChannelDirectory
 
-    public init(templates: TemplateSet, outbox: SQLiteOutbox, channels: [ChannelConfig]) {
+    public init(templates: Live<TemplateSet>, outbox: SQLiteOutbox, channels: ChannelDirectory) {
         self.templates = templates
         self.outbox = outbox
         self.channels = channels
@@ -25,7 +26,8 @@ public struct Announcer: Sendable {
 
     /// The channels the entry reaches (restricted to `only` when given) and the messages for each.
     public func plan(_ entry: Entry, only: [String] = []) throws -> [Plan] {
-        let routed = ChannelRouter.channels(for: entry, in: channels).filter { only.isEmpty || only.contains($0.name) }
+        let templates = self.templates.value
+        let routed = ChannelRouter.channels(for: entry, in: channels.all).filter { only.isEmpty || only.contains($0.name) }
         let context = AnswerRenderer.entryContext(entry, bodyLimit: 600)
         let now = Date().timeIntervalSince1970
         return try routed.map { channel in

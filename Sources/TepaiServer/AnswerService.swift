@@ -9,8 +9,8 @@ import TepaiStore
 /// revision moves; the revision is read at most once per `refreshInterval` so queries stay in memory.
 public actor AnswerService {
     let store: any ContentStore
-    let analyzer: QueryAnalyzer
-    let renderer: AnswerRenderer
+    private(set) var analyzer: QueryAnalyzer
+    private(set) var renderer: AnswerRenderer
     let clock: TepaiClock
     let logger: Logger
     let refreshInterval: Duration
@@ -43,6 +43,14 @@ public actor AnswerService {
         engine = QueryEngine(index: SearchIndex(entries: entries), analyzer: analyzer, tuning: tuning)
         revision = current
         logger.info("search index rebuilt", metadata: ["entries": "\(entries.count)", "ms": "\((ContinuousClock.now - started).milliseconds)"])
+    }
+
+    /// Takes a new lexicon (in the analyzer) and answer template (in the renderer) and rebuilds the index
+    /// with them. Questions already being answered finish with the old ones; the next ones get the new.
+    public func reload(analyzer: QueryAnalyzer, renderer: AnswerRenderer) async throws {
+        self.analyzer = analyzer
+        self.renderer = renderer
+        try await refresh(force: true)
     }
 
     /// The store's revision, read now (readiness checks that the database answers).

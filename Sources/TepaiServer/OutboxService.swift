@@ -1,26 +1,36 @@
 import Foundation
 import Logging
 import ServiceLifecycle
+import TepaiCore
 import TepaiDelivery
 import TepaiStore
 
 /// Runs the outbox worker inside the daemon: sends what is due, sleeps briefly when idle, and stops between
-/// messages on graceful shutdown so that sends in flight finish.
+/// messages on graceful shutdown so that sends in flight finish. It also picks up channel switches stored by
+/// another process (`tepai channels disable`) every `switchRefresh`.
 public struct OutboxService: Service {
     public let worker: OutboxWorker
+    public let switches: ChannelSwitches?
     public let logger: Logger
     public var idle: Duration = .milliseconds(500)
+    public var switchRefresh: Duration = .seconds(5)
 
-    public init(worker: OutboxWorker, logger: Logger) {
+    public init(worker: OutboxWorker, switches: ChannelSwitches? = nil, logger: Logger) {
         self.worker = worker
+        self.switches = switches
         self.logger = logger
     }
 
     public func run() async throws {
         let recovered = try await worker.outbox.recoverInFlight()
         if recovered > 0 { logger.warning("messages in flight at the last stop will be sent again", metadata: ["count": "\(recovered)"]) }
+        var lastRefresh = ContinuousClock.now
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             do {
+                if let switches, ContinuousClock.now - lastRefresh >= switchRefresh {
+                    worker.channels.replace(switches: try await switches.all())
+                    lastRefresh = .now
+                }
                 if try await worker.runOnce() == 0 {
                     try await gracefulShutdownOrSleep(idle)
                 }

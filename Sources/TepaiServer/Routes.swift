@@ -59,7 +59,7 @@ public enum Routes {
 
     static func metricsText(_ metrics: Metrics, admin: AdminAPI?) async throws -> String {
         guard let admin else { return metrics.render(outbox: [:], deliveries: [], platforms: [:]) }
-        let platforms = Dictionary(admin.config.channels.map { ($0.name, $0.platform) }, uniquingKeysWith: { a, _ in a })
+        let platforms = admin.live.channels.byName.mapValues(\.platform)
         return metrics.render(outbox: try await admin.outbox.counts(), deliveries: try await admin.outbox.deliveryCounts(), platforms: platforms)
     }
 

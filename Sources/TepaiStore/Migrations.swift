@@ -95,6 +95,14 @@ enum Migrations {
                 t.column("last_slot", .double).notNull()
             }
         }
+        m.registerMigration("v6-channel-switches") { db in
+            // Channels an administrator switched on or off at runtime; laid over the config's `enabled`.
+            try db.create(table: "channel_switches") { t in
+                t.primaryKey("channel", .text)
+                t.column("enabled", .boolean).notNull()
+                t.column("updated_at", .double).notNull()
+            }
+        }
         return m
     }
 }

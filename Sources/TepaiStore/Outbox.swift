@@ -91,15 +91,24 @@ public final class SQLiteOutbox: Sendable {
     }
 
     /// Claims up to `limit` due messages (pending and due, in order) and marks them sending, in one statement.
-    public func claim(limit: Int, now: Double) async throws -> [OutboxMessage] {
-        try await pool.write { db in
+    /// Claims up to `limit` due messages. Messages of `held` channels (switched off by an administrator)
+    /// stay pending, untouched, until their channel is switched back on.
+    public func claim(limit: Int, now: Double, held: Set<String> = []) async throws -> [OutboxMessage] {
+        let (clause, names) = Self.excluding(held)
+        return try await pool.write { db in
             try OutboxMessage.fetchAll(db, sql: """
                 UPDATE outbox SET status = 'sending', claimed_at = ?, attempts = attempts + 1
-                WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= ?
+                WHERE id IN (SELECT id FROM outbox WHERE status = 'pending' AND next_attempt_at <= ?\(clause)
                              ORDER BY next_attempt_at, id LIMIT ?)
                 RETURNING *
-                """, arguments: [now, now, limit])
+                """, arguments: StatementArguments([now, now] as [any DatabaseValueConvertible]) + StatementArguments(names) + [limit])
         }
+    }
+
+    /// ` AND channel NOT IN (?, …)` and its arguments; empty when nothing is held.
+    static func excluding(_ held: Set<String>) -> (String, [String]) {
+        guard !held.isEmpty else { return ("", []) }
+        return (" AND channel NOT IN (\(Array(repeating: "?", count: held.count).joined(separator: ", ")))", held.sorted())
     }
 
     /// Records an attempt's result and schedules the retry or the dead letter.
@@ -194,9 +203,10 @@ public final class SQLiteOutbox: Sendable {
     }
 
     /// The earliest time a pending message is due, if any.
-    public func nextDue() async throws -> Double? {
-        try await pool.read { db in
-            try Double.fetchOne(db, sql: "SELECT MIN(next_attempt_at) FROM outbox WHERE status = 'pending'")
+    public func nextDue(held: Set<String> = []) async throws -> Double? {
+        let (clause, names) = Self.excluding(held)
+        return try await pool.read { db in
+            try Double.fetchOne(db, sql: "SELECT MIN(next_attempt_at) FROM outbox WHERE status = 'pending'\(clause)", arguments: StatementArguments(names))
         }
     }
 

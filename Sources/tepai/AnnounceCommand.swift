@@ -25,14 +25,15 @@ struct AnnounceCommand: AsyncParsableCommand {
         let templates: TemplateSet
         do { templates = try TemplateSet(directory: config.templatesPath, overrides: config.templateOverridesPath) } catch { throw UserError("\(error)") }
         let outbox = SQLiteOutbox(store: store)
+        let directory = try await global.channelDirectory(config)
         try await outbox.recoverInFlight()
-        let announcer = Announcer(templates: templates, outbox: outbox, channels: config.channels)
+        let announcer = Announcer(templates: Live(templates), outbox: outbox, channels: directory)
         let plans = try announcer.plan(entry, only: channelNames)
         guard !plans.isEmpty else { throw UserError("entry \(entryID) (\(entry.region.isEmpty ? "全国" : entry.region), \(entry.kind.rawValue)) routes to no enabled channel") }
         let added = try await announcer.enqueue(plans)
         if added == 0 { print("already queued before: nothing new to send") }
         let worker = OutboxWorker(outbox: outbox, sender: ChannelSender(transport: CurlTransport(), logger: .cli()),
-                                  limiter: RobotRateLimiter(), channels: config.channels, logger: .cli())
+                                  limiter: RobotRateLimiter(), channels: directory, logger: .cli())
         try await worker.drain(deadline: Date().addingTimeInterval(Double(timeout)))
         var failed = 0
         for plan in plans {

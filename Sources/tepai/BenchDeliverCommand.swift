@@ -32,7 +32,7 @@ struct BenchDeliverCommand: AsyncParsableCommand {
         try await outbox.enqueue(batch)
         let enqueued = ContinuousClock.now - started
         var worker = OutboxWorker(outbox: outbox, sender: ChannelSender(transport: CurlTransport(), logger: logger),
-                                  limiter: RobotRateLimiter(enabled: false), channels: configs, logger: logger)
+                                  limiter: RobotRateLimiter(enabled: false), channels: ChannelDirectory(configs), logger: logger)
         worker.batchSize = 256
         try await worker.drain(deadline: Date().addingTimeInterval(600))
         let total = ContinuousClock.now - started

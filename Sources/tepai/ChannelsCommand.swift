@@ -3,11 +3,12 @@ import Foundation
 import Logging
 import TepaiCore
 import TepaiDelivery
+import TepaiStore
 
 struct ChannelsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "channels", abstract: "Show configured channels or send them a test message.",
-        subcommands: [List.self, Test.self])
+        subcommands: [List.self, Test.self, Enable.self, Disable.self])
 
     struct List: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "One line per channel; secrets masked.")
@@ -15,7 +16,7 @@ struct ChannelsCommand: AsyncParsableCommand {
 
         func run() async throws {
             let config = try global.loadConfig()
-            for c in config.channels {
+            for c in try await global.channelDirectory(config).all {
                 let kinds = c.kinds.isEmpty ? "*" : c.kinds.map(\.rawValue).joined(separator: ",")
                 let topics = c.topics.isEmpty ? "*" : c.topics.joined(separator: ",")
                 print([c.name, c.platform.rawValue, c.format, c.enabled ? "enabled" : "disabled",
@@ -38,25 +39,48 @@ struct ChannelsCommand: AsyncParsableCommand {
             if !unknown.isEmpty { throw UserError("no channel named \(unknown.joined(separator: ", ")); see tepai channels list") }
             let chosen = names.isEmpty ? config.channels : config.channels.filter { names.contains($0.name) }
             let sender = ChannelSender(transport: CurlTransport(), logger: .cli())
-            let stamp = LocalDateTime.from(Date(), in: config.timezone)
             var failed = 0
             for channel in chosen {
-                let attempts = await sender.send(
-                    [MessageBlock("这是 tepai 的测试消息（\(stamp.date) \(stamp.clockText)），收到即表示本群的推送已配置好。")],
-                    title: "tepai 测试", to: channel)
-                for a in attempts {
-                    switch a.outcome {
-                    case .delivered: print("\(channel.name): ok (errcode 0, \(String(format: "%.0f", a.seconds * 1000)) ms)")
-                    case .retryable(let code, let message):
+                for a in await sender.sendTest(to: channel, timeZone: config.timezone) {
+                    if case .delivered = a.outcome {
+                        print("\(channel.name): ok (errcode 0, \(String(format: "%.0f", a.seconds * 1000)) ms)")
+                    } else {
                         failed += 1
-                        print("\(channel.name): FAILED, retryable (code \(code): \(message))")
-                    case .permanent(let code, let message):
-                        failed += 1
-                        print("\(channel.name): FAILED (code \(code): \(message))")
+                        print("\(channel.name): \(a.outcome.summary)")
                     }
                 }
             }
             if failed > 0 { throw ExitCode(1) }
+        }
+    }
+
+    struct Enable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Switch channels on: held messages go out, round-ups resume.")
+        @OptionGroup var global: GlobalOptions
+        @Argument var names: [String]
+
+        func run() async throws { try await ChannelsCommand.set(names, enabled: true, global: global) }
+    }
+
+    struct Disable: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Switch channels off: nothing is sent to them; queued messages wait until they are switched on.")
+        @OptionGroup var global: GlobalOptions
+        @Argument var names: [String]
+
+        func run() async throws { try await ChannelsCommand.set(names, enabled: false, global: global) }
+    }
+
+    /// The switch is stored, so the daemon (within a few seconds) and later runs see it.
+    static func set(_ names: [String], enabled: Bool, global: GlobalOptions) async throws {
+        let config = try global.loadConfig()
+        let unknown = names.filter { n in !config.channels.contains { $0.name == n } }
+        if !unknown.isEmpty { throw UserError("no channel named \(unknown.joined(separator: ", ")); see tepai channels list") }
+        guard let store = try global.openStore(config) as? SQLiteStore else { throw UserError("channel switches need the SQLite store") }
+        let switches = ChannelSwitches(store: store)
+        for name in names {
+            try await switches.set(name, enabled: enabled)
+            print("\(name): \(enabled ? "enabled" : "disabled")")
         }
     }
 }

@@ -41,7 +41,7 @@ struct DigestCommand: AsyncParsableCommand {
             guard let sqlite = try global.openStore(config) as? SQLiteStore else { throw UserError("digests need the SQLite store") }
             store = sqlite
             let composer = try global.digestTemplates(config).composer
-            runner = DigestJobRunner(composer: composer, ledger: DigestLedger(store: sqlite), channels: config.channels, logger: .cli())
+            runner = DigestJobRunner(composer: Live(composer), ledger: DigestLedger(store: sqlite), channels: ChannelDirectory(config.channels), logger: .cli())
             now = try global.clock(config).instant()
         }
 
@@ -98,7 +98,7 @@ struct DigestCommand: AsyncParsableCommand {
             guard !keys.isEmpty else { return }
             let outbox = SQLiteOutbox(store: s.store)
             let worker = OutboxWorker(outbox: outbox, sender: ChannelSender(transport: CurlTransport(), logger: .cli()),
-                                      limiter: RobotRateLimiter(), channels: s.config.channels, logger: .cli())
+                                      limiter: RobotRateLimiter(), channels: s.runner.channels, logger: .cli())
             try await worker.drain(deadline: Date().addingTimeInterval(Double(timeout)))
             let states = try await outbox.messages(keys: keys)
             let delivered = states.filter { $0.status == .delivered }.count

@@ -58,6 +58,12 @@ struct GlobalOptions: ParsableArguments {
 }
 
 extension GlobalOptions {
+    /// The configured channels with the runtime switches stored in the database laid over them.
+    func channelDirectory(_ config: TepaiConfig) async throws -> ChannelDirectory {
+        guard let store = try openStore(config) as? SQLiteStore else { return ChannelDirectory(config.channels) }
+        return ChannelDirectory(config.channels, overrides: try await ChannelSwitches(store: store).all())
+    }
+
     /// The templates (with overrides) and the digest composer on them; a broken or missing template is a
     /// user error naming its file and line.
     func digestTemplates(_ config: TepaiConfig) throws -> (templates: TemplateSet, composer: DigestComposer) {

@@ -38,7 +38,7 @@ struct OutboxCommand: AsyncParsableCommand {
             let recovered = try await outbox.recoverInFlight()
             if recovered > 0 { Output.error("\(recovered) message(s) in flight at the last stop will be sent again") }
             let worker = OutboxWorker(outbox: outbox, sender: ChannelSender(transport: CurlTransport(), logger: .cli()),
-                                      limiter: RobotRateLimiter(), channels: config.channels, logger: .cli())
+                                      limiter: RobotRateLimiter(), channels: try await global.channelDirectory(config), logger: .cli())
             try await worker.drain(deadline: Date().addingTimeInterval(Double(timeout)))
             let counts = try await outbox.counts()
             print("delivered \(counts[.delivered] ?? 0), pending \(counts[.pending] ?? 0), dead \(counts[.dead] ?? 0)")

@@ -10,7 +10,7 @@ import TepaiServer
 import TepaiStore
 
 struct ServeCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the daemon.")
+    static let configuration = CommandConfiguration(commandName: "serve", abstract: "Run the daemon (SIGHUP reloads channels, templates and lexicon).")
     @OptionGroup var global: GlobalOptions
 
     func run() async throws {
@@ -22,20 +22,24 @@ struct ServeCommand: AsyncParsableCommand {
         var services: [any Service] = []
         var admin: AdminAPI?
         if let sqlite = store as? SQLiteStore {
-            let outbox = SQLiteOutbox(store: sqlite)
-            let worker = OutboxWorker(outbox: outbox, sender: ChannelSender(transport: CurlTransport(), logger: logger),
-                                      limiter: RobotRateLimiter(), channels: config.channels, logger: logger)
-            services.append(OutboxService(worker: worker, logger: logger))
             let (templates, composer) = try global.digestTemplates(config)
-            let ledger = DigestLedger(store: sqlite)
-            let runner = DigestJobRunner(composer: composer, ledger: ledger, channels: config.channels, logger: logger)
+            let live = LiveSettings(channels: try await global.channelDirectory(config), templates: Live(templates),
+                                    composer: Live(composer), answers: service)
+            let transport = CurlTransport()
+            let outbox = SQLiteOutbox(store: sqlite)
+            let worker = OutboxWorker(outbox: outbox, sender: ChannelSender(transport: transport, logger: logger),
+                                      limiter: RobotRateLimiter(), channels: live.channels, logger: logger)
+            services.append(OutboxService(worker: worker, switches: ChannelSwitches(store: sqlite), logger: logger))
+            let global = self.global
+            let reloader = SettingsReloader(live: live, running: config, loadConfig: { try global.loadConfig() }, logger: logger)
+            services.append(ReloadOnHangup(reloader: reloader))
             let clock = try global.clock(config)
+            let api = AdminAPI(config: config, store: sqlite, live: live, sender: ChannelSender(transport: transport, logger: logger),
+                               reloader: reloader, clock: clock, logger: logger)
             // A pinned --now is for reproducible runs: the scheduler then sees that moment, not the wall clock.
             let now: @Sendable () -> Date = { clock.instant() }
-            services.append(Scheduler(jobs: config.schedules, runner: runner, ledger: ledger, logger: logger, clock: now))
-            admin = AdminAPI(config: config, store: sqlite, outbox: outbox,
-                             announcer: Announcer(templates: templates, outbox: outbox, channels: config.channels),
-                             digests: runner, clock: clock, logger: logger)
+            services.append(Scheduler(jobs: config.schedules, runner: api.digests, ledger: DigestLedger(store: sqlite), logger: logger, clock: now))
+            admin = api
         }
         try await TepaiDaemon(config: config, answers: service, logger: logger, services: services, admin: admin).run()
     }

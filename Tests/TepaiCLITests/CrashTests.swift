@@ -15,14 +15,17 @@ final class CountingPeer: @unchecked Sendable {
 
     func start(delayMs: Int) async throws {
         let router = Router()
-        router.post("/hook") { request, _ -> Response in
+        // `/hook` counts by text; `/hook/NAME` by channel name and text, for many channels on one peer.
+        let accept: @Sendable (Request, String) async throws -> Response = { request, prefix in
             let body = try await request.body.collect(upTo: 1 << 20)
             try await Task.sleep(for: .milliseconds(delayMs))
             if let json = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any], let text = json["text"] as? String {
-                self.lock.withLock { self.accepted[text, default: 0] += 1 }
+                self.lock.withLock { self.accepted[prefix + text, default: 0] += 1 }
             }
             return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "{}")))
         }
+        router.post("/hook") { request, _ in try await accept(request, "") }
+        router.post("/hook/:channel") { request, context in try await accept(request, (context.parameters.get("channel") ?? "") + "|") }
         (port, task) = await runLocalServer(router)
     }
 

@@ -31,7 +31,7 @@ import TepaiStore
         // Long enough that only the peer's deliberately slow replies time out, even on a loaded machine.
         options.totalTimeoutMs = 3_000
         var worker = OutboxWorker(outbox: outbox, sender: ChannelSender(transport: CurlTransport(options: options), logger: Logger(label: "t")),
-                                  limiter: RobotRateLimiter(), channels: channels, logger: Logger(label: "t"))
+                                  limiter: RobotRateLimiter(), channels: ChannelDirectory(channels), logger: Logger(label: "t"))
         // The peer's limit is 10 a second per robot; the worker is told the same (scaled from 20 a minute).
         worker.limits = { _ in RobotLimits(windows: [(10, 1.0)], cooldownAfterThrottle: 1) }
         try await worker.drain(deadline: Date().addingTimeInterval(120))

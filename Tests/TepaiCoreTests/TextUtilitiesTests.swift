@@ -21,3 +21,21 @@ import TepaiCore
         #expect(sentenceEnds.contains("。") && !sentenceEnds.contains("，"))
     }
 }
+
+@Suite struct ChannelDirectoryTests {
+    @Test func switchesLieOverTheConfigAndSurviveAReload() {
+        let a = ChannelConfig(name: "a", platform: .log)
+        let b = ChannelConfig(name: "b", platform: .log, enabled: false)
+        let directory = ChannelDirectory([a, b], overrides: ["b": true])
+        #expect(directory.named("b")?.enabled == true)
+        #expect(directory.setEnabled("a", false))
+        #expect(!directory.setEnabled("zzz", false))
+        #expect(directory.all.map(\.enabled) == [false, true])
+        // A reload brings a new channel list; the switches of channels that remain still apply.
+        directory.replace(configured: [a, ChannelConfig(name: "c", platform: .log)])
+        #expect(directory.all.map(\.name) == ["a", "c"])
+        #expect(directory.named("a")?.enabled == false)
+        directory.replace(switches: [:])
+        #expect(directory.named("a")?.enabled == true)
+    }
+}

@@ -21,6 +21,18 @@ import TepaiStore
         #expect(try await o.counts()[.pending] == 3)
     }
 
+    @Test func messagesOfHeldChannelsWaitUntouched() async throws {
+        let o = try outbox()
+        try await o.enqueue([message("a", channel: "on"), message("b", channel: "off"), message("c", channel: "off")])
+        #expect(try await o.nextDue(held: ["on", "off"]) == nil)
+        let claimed = try await o.claim(limit: 10, now: 2000, held: ["off"])
+        #expect(claimed.map(\.channel) == ["on"])
+        #expect(try await o.counts()[.pending] == 2)
+        // Switched back on: they go, and their attempts were not counted while they waited.
+        let later = try await o.claim(limit: 10, now: 2001)
+        #expect(later.map(\.idempotencyKey).sorted() == ["b", "c"] && later.allSatisfy { $0.attempts == 1 })
+    }
+
     @Test func retriesBackOffThenGoDead() async throws {
         var policy = RetryPolicy()
         policy.maxAttempts = 3

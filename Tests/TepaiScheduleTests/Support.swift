@@ -31,7 +31,7 @@ func realComposer() throws -> DigestComposer {
 func runner(_ store: SQLiteStore, channels: [ChannelConfig]) throws -> DigestJobRunner {
     var logger = Logger(label: "test")
     logger.logLevel = .critical
-    return DigestJobRunner(composer: try realComposer(), ledger: DigestLedger(store: store), channels: channels, logger: logger)
+    return DigestJobRunner(composer: Live(try realComposer()), ledger: DigestLedger(store: store), channels: ChannelDirectory(channels), logger: logger)
 }
 
 func policy(_ id: String, region: String = "市级", date: String = "2026-11-20", body: String = "正文。", tags: [String] = []) -> Entry {

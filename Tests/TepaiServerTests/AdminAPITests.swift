@@ -12,7 +12,7 @@ import TepaiStore
 @Suite struct AdminAPITests {
     static let token = "adm-7f3c9e1b5d2a4680"
 
-    struct Live {
+    struct Session {
         var port: Int
         var store: SQLiteStore
         var outbox: SQLiteOutbox
@@ -28,7 +28,7 @@ import TepaiStore
         }
     }
 
-    static func withAdminDaemon(maxBody: Int = 8 << 20, _ body: @Sendable (Live) async throws -> Void) async throws {
+    static func withAdminDaemon(maxBody: Int = 8 << 20, extraChannels: [ChannelConfig] = [], _ body: @Sendable (Session) async throws -> Void) async throws {
         let root = LiveServerTests.root
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("tepai-admin-\(UUID().uuidString).sqlite").path
         let store = try SQLiteStore(path: path)
@@ -40,26 +40,25 @@ import TepaiStore
             ChannelConfig(name: "city-fairs", platform: .wecom, url: "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=fake_key_for_tests",
                           format: "markdown", regions: ["市级"], kinds: [.matching]),
             ChannelConfig(name: "qianxi", platform: .log, regions: ["迁西县"]),
-        ]
+        ] + extraChannels
         let templates = try TemplateSet(directory: root.appendingPathComponent("Templates").path)
         let outbox = SQLiteOutbox(store: store)
         let clock = TepaiClock(timeZone: config.timezone, pinned: LocalDateTime("2026-11-23T09:00"))
         var logger = Logger(label: "test")
         logger.logLevel = .critical
-        let runner = DigestJobRunner(composer: try DigestComposer(templates: templates, timeZone: config.timezone),
-                                     ledger: DigestLedger(store: store), channels: config.channels, logger: logger)
-        var admin = AdminAPI(config: config, store: store, outbox: outbox,
-                             announcer: Announcer(templates: templates, outbox: outbox, channels: config.channels),
-                             digests: runner, clock: clock, logger: logger)
-        admin.maxBodyBytes = maxBody
         let service = try await LiveServerTests.service(entries: [])
+        let live = LiveSettings(channels: ChannelDirectory(config.channels), templates: TepaiCore.Live(templates),
+                                composer: TepaiCore.Live(try DigestComposer(templates: templates, timeZone: config.timezone)), answers: service)
+        var admin = AdminAPI(config: config, store: store, live: live, sender: ChannelSender(transport: CurlTransport(), logger: logger),
+                             clock: clock, logger: logger)
+        admin.maxBodyBytes = maxBody
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         let daemon = TepaiDaemon(config: config, answers: service, logger: logger, admin: admin) { continuation.yield($0) }
         let task = Task { try await daemon.run() }
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw CancellationError() }
         defer { task.cancel() }
-        try await body(Live(port: port, store: store, outbox: outbox))
+        try await body(Session(port: port, store: store, outbox: outbox))
     }
 
     static let fair = #"{"id": "fair-1", "kind": "matching", "title": "市级新材料成果对接会", "body": "发布需求20项。", "region": "市级", "date": "2026-12-10", "deadline": "2026-12-05"}"#
