@@ -95,6 +95,7 @@ let package = Package(
             dependencies: [
                 "TepaiCore", "TepaiStore", "TepaiSearch", "TepaiRender", "TepaiServer", "TepaiDelivery",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Yams", package: "Yams"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),

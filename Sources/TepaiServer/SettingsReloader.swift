@@ -44,6 +44,11 @@ public struct SettingsReloader: Sendable {
         public var error: String?
         public var channels: Int
         public var needsRestart: [String]
+
+        enum CodingKeys: String, CodingKey {
+            case reloaded, error, channels
+            case needsRestart = "needs_restart"
+        }
     }
 
     @discardableResult

@@ -1,4 +1,5 @@
 import Foundation
+import Hummingbird
 import Logging
 import Testing
 import TepaiCore
@@ -16,6 +17,8 @@ import TepaiStore
         var port: Int
         var store: SQLiteStore
         var outbox: SQLiteOutbox
+        /// "GET /v1/entries/{id}" … for every route the daemon's router holds.
+        var routes: [String] = []
         let curl = CurlTransport()
 
         func call(_ method: String, _ path: String, token: String? = AdminAPITests.token, body: String? = nil,
@@ -46,7 +49,7 @@ import TepaiStore
         let clock = TepaiClock(timeZone: config.timezone, pinned: LocalDateTime("2026-11-23T09:00"))
         var logger = Logger(label: "test")
         logger.logLevel = .critical
-        let service = try await LiveServerTests.service(entries: [])
+        let service = try await LiveServerTests.service(entries: LiveServerTests.entries)
         let live = LiveSettings(channels: ChannelDirectory(config.channels), templates: TepaiCore.Live(templates),
                                 composer: TepaiCore.Live(try DigestComposer(templates: templates, timeZone: config.timezone)), answers: service)
         var admin = AdminAPI(config: config, store: store, live: live, sender: ChannelSender(transport: CurlTransport(), logger: logger),
@@ -58,7 +61,8 @@ import TepaiStore
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next() else { throw CancellationError() }
         defer { task.cancel() }
-        try await body(Session(port: port, store: store, outbox: outbox))
+        let router = Routes.router(answers: service, limiter: RateLimiter(perMinute: 0), logger: logger, admin: admin, callbacks: config.callbacks)
+        try await body(Session(port: port, store: store, outbox: outbox, routes: router.routes.map { "\($0.method) \($0.path)" }))
     }
 
     static let fair = #"{"id": "fair-1", "kind": "matching", "title": "市级新材料成果对接会", "body": "发布需求20项。", "region": "市级", "date": "2026-12-10", "deadline": "2026-12-05"}"#
