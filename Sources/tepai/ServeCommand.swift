@@ -21,7 +21,9 @@ struct ServeCommand: AsyncParsableCommand {
         let service = try await global.answerService(config, store: store, logger: logger)
         var services: [any Service] = []
         var admin: AdminAPI?
+        var callbackEvents: any CallbackEventLog = InMemoryCallbackEventLog()
         if let sqlite = store as? SQLiteStore {
+            callbackEvents = CallbackEventStore(store: sqlite)
             let outbox = SQLiteOutbox(store: sqlite)
             let worker = OutboxWorker(outbox: outbox, sender: ChannelSender(transport: CurlTransport(), logger: logger),
                                       limiter: RobotRateLimiter(), channels: config.channels, logger: logger)
@@ -37,6 +39,7 @@ struct ServeCommand: AsyncParsableCommand {
                              announcer: Announcer(templates: templates, outbox: outbox, channels: config.channels),
                              digests: runner, clock: clock, logger: logger)
         }
-        try await TepaiDaemon(config: config, answers: service, logger: logger, services: services, admin: admin).run()
+        try await TepaiDaemon(config: config, answers: service, logger: logger, services: services, admin: admin,
+                              callbackEvents: callbackEvents).run()
     }
 }

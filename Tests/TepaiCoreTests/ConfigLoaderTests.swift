@@ -52,6 +52,36 @@ import TepaiCore
         #expect { try ConfigLoader(environment: [:]).parse(badZone, source: "t.yaml") } throws: { ($0 as? ConfigError)?.key == "timezone" }
     }
 
+    @Test func feishuCallbackKeys() throws {
+        let yaml = """
+            callbacks:
+              feishu_app_id: ${FEISHU_APP_ID}
+              feishu_app_secret: ${FEISHU_APP_SECRET}
+              feishu_verification_token: ${FEISHU_VERIFICATION_TOKEN}
+              feishu_encrypt_key: ${FEISHU_ENCRYPT_KEY}
+              feishu_api_base: http://127.0.0.1:9000/
+            """
+        let env = ["FEISHU_APP_ID": "cli_a", "FEISHU_APP_SECRET": "s", "FEISHU_VERIFICATION_TOKEN": "v", "FEISHU_ENCRYPT_KEY": "e"]
+        let c = try ConfigLoader(environment: env).parse(yaml, source: "t.yaml").callbacks
+        #expect(c.feishuEnabled)
+        #expect(c.feishuAppID == "cli_a" && c.feishuAppSecret == "s" && c.feishuVerificationToken == "v" && c.feishuEncryptKey == "e")
+        #expect(c.feishuAPIBase == "http://127.0.0.1:9000")
+        #expect(TepaiConfig().callbacks.feishuAPIBase == "https://open.feishu.cn")
+        #expect(!TepaiConfig().callbacks.feishuEnabled)
+        // An unset variable leaves a half setup: refused, naming the key.
+        var partial = env
+        partial["FEISHU_APP_SECRET"] = nil
+        #expect { try ConfigLoader(environment: partial).parse(yaml, source: "t.yaml") } throws: {
+            ($0 as? ConfigError)?.key == "callbacks.feishu_app_secret"
+        }
+        #expect { try ConfigLoader(environment: [:]).parse("callbacks: {feishu_app_idd: x}", source: "t.yaml") } throws: {
+            ($0 as? ConfigError)?.key == "callbacks.feishu_app_idd"
+        }
+        #expect { try ConfigLoader(environment: [:]).parse("callbacks: {feishu_api_base: open.feishu.cn}", source: "t.yaml") } throws: {
+            ($0 as? ConfigError)?.key == "callbacks.feishu_api_base"
+        }
+    }
+
     @Test func regionCatalogKnowsShortForms() {
         let catalog = TepaiConfig().regionCatalog
         #expect(catalog.canonical("迁西") == "迁西县")
