@@ -110,11 +110,15 @@ public struct CallbackConfig: Sendable, Equatable {
     public var feishuAppSecret = ""
     /// Where the Feishu open API is (tests point it at a local peer); no trailing slash.
     public var feishuAPIBase = CallbackConfig.defaultFeishuAPIBase
+    /// The WeCom AI bot's Token (signatures) and EncodingAESKey (43 characters, AES-256 key of the bodies).
+    public var weComToken = ""
+    public var weComEncodingAESKey = ""
 
     public init() {}
 
     /// The Feishu route needs all three; without them it answers 404.
     public var feishuEnabled: Bool { !feishuAppID.isEmpty && !feishuAppSecret.isEmpty && !feishuVerificationToken.isEmpty }
+    public var weComEnabled: Bool { !weComToken.isEmpty && !weComEncodingAESKey.isEmpty }
 }
 
 /// Why a configuration was refused; the message names the key and what to do.

@@ -88,7 +88,7 @@ public struct ConfigLoader: Sendable {
             }
         }
         if let callbacks = top["callbacks"], !callbacks.isNull {
-            guard let o = callbacks.objectValue else { throw ConfigError(source: source, key: "callbacks", reason: "expected {dingtalk_app_secret, generic_token, feishu_…}") }
+            guard let o = callbacks.objectValue else { throw ConfigError(source: source, key: "callbacks", reason: "expected {dingtalk_app_secret, generic_token, feishu_…, wecom_…}") }
             c.callbacks = try self.callbacks(o, reader: r)
         }
         if let schedules = top["schedules"], !schedules.isNull {
@@ -104,7 +104,7 @@ public struct ConfigLoader: Sendable {
 
     static let callbackKeys: Set<String> = [
         "dingtalk_app_secret", "generic_token", "feishu_verification_token", "feishu_encrypt_key", "feishu_app_id",
-        "feishu_app_secret", "feishu_api_base",
+        "feishu_app_secret", "feishu_api_base", "wecom_token", "wecom_encoding_aes_key",
     ]
 
     func callbacks(_ o: [String: RawValue], reader r: ValueReader) throws(ConfigError) -> CallbackConfig {
@@ -133,6 +133,21 @@ public struct ConfigLoader: Sendable {
         if !c.feishuEncryptKey.isEmpty || feishu.contains(where: { !$0.1.isEmpty }), let missing = feishu.first(where: { $0.1.isEmpty }) {
             throw ConfigError(source: r.source, key: "callbacks." + missing.0,
                               reason: "is empty while other feishu_ keys are set; the Feishu callback needs feishu_app_id, feishu_app_secret and feishu_verification_token (is its environment variable set?)")
+        }
+        c.weComToken = try text("wecom_token")
+        c.weComEncodingAESKey = try text("wecom_encoding_aes_key")
+        if c.weComToken.isEmpty != c.weComEncodingAESKey.isEmpty {
+            throw ConfigError(source: r.source, key: c.weComToken.isEmpty ? "callbacks.wecom_token" : "callbacks.wecom_encoding_aes_key",
+                              reason: "is empty; the WeCom callback needs both wecom_token and wecom_encoding_aes_key (is its environment variable set?)")
+        }
+        if !c.weComEncodingAESKey.isEmpty {
+            // 43 base64 characters: the 32-byte AES key without its "=" padding.
+            let key = c.weComEncodingAESKey
+            guard key.count == 43, key.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }),
+                  Data(base64Encoded: key + "=")?.count == 32 else {
+                throw ConfigError(source: r.source, key: "callbacks.wecom_encoding_aes_key",
+                                  reason: "must be the 43 letters and digits of the bot's EncodingAESKey")
+            }
         }
         return c
     }

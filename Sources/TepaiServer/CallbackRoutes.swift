@@ -8,7 +8,7 @@ import TepaiDelivery
 /// Questions asked in groups. DingTalk's internal robot POSTs each message that @-mentions it, signed with
 /// the app secret in the `timestamp`/`sign` headers, and takes the reply in the response body. The generic
 /// callback takes `{"text"}` with a bearer token and returns the JSON of `tepai query --json`. Feishu
-/// (`FeishuCallback`) has its own files.
+/// (`FeishuCallback`) and the WeCom AI bot (`WeComCallback`) have their own files.
 enum CallbackRoutes {
     /// Signed requests older (or newer) than this are refused, so a captured one cannot be replayed later.
     static let maxSkewMs: Int64 = 3_600_000
@@ -22,6 +22,7 @@ enum CallbackRoutes {
     static func register(on router: Router<TepaiRequestContext>, answers: AnswerService, callbacks: CallbackConfig,
                          events: any CallbackEventLog, transport: CurlTransport, logger: Logger) {
         FeishuCallback.register(on: router, answers: answers, callbacks: callbacks, events: events, transport: transport, logger: logger)
+        WeComCallback.register(on: router, answers: answers, callbacks: callbacks, logger: logger)
         router.post("/callbacks/dingtalk") { request, _ -> Response in
             guard !callbacks.dingTalkAppSecret.isEmpty else { return Routes.errorResponse(.notFound, "the DingTalk callback is off: set callbacks.dingtalk_app_secret") }
             guard let tsName = timestampHeader, let signName = signHeader,
