@@ -95,11 +95,30 @@ public struct TepaiConfig: Sendable {
 
 /// Secrets of the inbound callbacks; a route whose secret is empty answers 404.
 public struct CallbackConfig: Sendable, Equatable {
+    public static let defaultFeishuAPIBase = "https://open.feishu.cn"
+
     /// The DingTalk app's AppSecret: `timestamp`/`sign` headers are checked with it.
     public var dingTalkAppSecret = ""
     /// Bearer token of the generic JSON callback.
     public var genericToken = ""
+    /// The Feishu app's Verification Token: the `token` of every event is checked against it.
+    public var feishuVerificationToken = ""
+    /// The Feishu app's Encrypt Key (optional): bodies are AES-256-CBC encrypted and signed with it.
+    public var feishuEncryptKey = ""
+    /// The Feishu app's App ID and App Secret: replies are sent through the open API with them.
+    public var feishuAppID = ""
+    public var feishuAppSecret = ""
+    /// Where the Feishu open API is (tests point it at a local peer); no trailing slash.
+    public var feishuAPIBase = CallbackConfig.defaultFeishuAPIBase
+    /// The WeCom AI bot's Token (signatures) and EncodingAESKey (43 characters, AES-256 key of the bodies).
+    public var weComToken = ""
+    public var weComEncodingAESKey = ""
+
     public init() {}
+
+    /// The Feishu route needs all three; without them it answers 404.
+    public var feishuEnabled: Bool { !feishuAppID.isEmpty && !feishuAppSecret.isEmpty && !feishuVerificationToken.isEmpty }
+    public var weComEnabled: Bool { !weComToken.isEmpty && !weComEncodingAESKey.isEmpty }
 }
 
 /// Why a configuration was refused; the message names the key and what to do.

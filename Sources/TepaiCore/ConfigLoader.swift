@@ -88,10 +88,8 @@ public struct ConfigLoader: Sendable {
             }
         }
         if let callbacks = top["callbacks"], !callbacks.isNull {
-            guard let o = callbacks.objectValue else { throw ConfigError(source: source, key: "callbacks", reason: "expected {dingtalk_app_secret, generic_token}") }
-            try r.rejectUnknown(o, allowed: ["dingtalk_app_secret", "generic_token"], path: "callbacks.")
-            c.callbacks.dingTalkAppSecret = try r.text(o["dingtalk_app_secret"], "callbacks.dingtalk_app_secret") ?? ""
-            c.callbacks.genericToken = try r.text(o["generic_token"], "callbacks.generic_token") ?? ""
+            guard let o = callbacks.objectValue else { throw ConfigError(source: source, key: "callbacks", reason: "expected {dingtalk_app_secret, generic_token, feishu_…, wecom_…}") }
+            c.callbacks = try self.callbacks(o, reader: r)
         }
         if let schedules = top["schedules"], !schedules.isNull {
             guard case .array(let items) = schedules else { throw ConfigError(source: source, key: "schedules", reason: "expected a list of schedules") }
@@ -99,6 +97,56 @@ public struct ConfigLoader: Sendable {
             var names = Set<String>()
             for job in c.schedules where !names.insert(job.name).inserted {
                 throw ConfigError(source: source, key: "schedules", reason: "two schedules are named \"\(job.name)\"; names must be unique")
+            }
+        }
+        return c
+    }
+
+    static let callbackKeys: Set<String> = [
+        "dingtalk_app_secret", "generic_token", "feishu_verification_token", "feishu_encrypt_key", "feishu_app_id",
+        "feishu_app_secret", "feishu_api_base", "wecom_token", "wecom_encoding_aes_key",
+    ]
+
+    func callbacks(_ o: [String: RawValue], reader r: ValueReader) throws(ConfigError) -> CallbackConfig {
+        try r.rejectUnknown(o, allowed: Self.callbackKeys, path: "callbacks.")
+        func text(_ key: String) throws(ConfigError) -> String {
+            try r.text(o[key], "callbacks." + key) ?? ""
+        }
+        var c = CallbackConfig()
+        c.dingTalkAppSecret = try text("dingtalk_app_secret")
+        c.genericToken = try text("generic_token")
+        c.feishuVerificationToken = try text("feishu_verification_token")
+        c.feishuEncryptKey = try text("feishu_encrypt_key")
+        c.feishuAppID = try text("feishu_app_id")
+        c.feishuAppSecret = try text("feishu_app_secret")
+        var base = try text("feishu_api_base")
+        while base.hasSuffix("/") { base.removeLast() }
+        if !base.isEmpty {
+            guard base.hasPrefix("https://") || base.hasPrefix("http://") else {
+                throw ConfigError(source: r.source, key: "callbacks.feishu_api_base", reason: "must be an http(s) URL such as \(CallbackConfig.defaultFeishuAPIBase)")
+            }
+            c.feishuAPIBase = base
+        }
+        // Half a Feishu setup is a mistake (usually an unset environment variable): name the missing key.
+        let feishu = [("feishu_app_id", c.feishuAppID), ("feishu_app_secret", c.feishuAppSecret),
+                      ("feishu_verification_token", c.feishuVerificationToken)]
+        if !c.feishuEncryptKey.isEmpty || feishu.contains(where: { !$0.1.isEmpty }), let missing = feishu.first(where: { $0.1.isEmpty }) {
+            throw ConfigError(source: r.source, key: "callbacks." + missing.0,
+                              reason: "is empty while other feishu_ keys are set; the Feishu callback needs feishu_app_id, feishu_app_secret and feishu_verification_token (is its environment variable set?)")
+        }
+        c.weComToken = try text("wecom_token")
+        c.weComEncodingAESKey = try text("wecom_encoding_aes_key")
+        if c.weComToken.isEmpty != c.weComEncodingAESKey.isEmpty {
+            throw ConfigError(source: r.source, key: c.weComToken.isEmpty ? "callbacks.wecom_token" : "callbacks.wecom_encoding_aes_key",
+                              reason: "is empty; the WeCom callback needs both wecom_token and wecom_encoding_aes_key (is its environment variable set?)")
+        }
+        if !c.weComEncodingAESKey.isEmpty {
+            // 43 base64 characters: the 32-byte AES key without its "=" padding.
+            let key = c.weComEncodingAESKey
+            guard key.count == 43, key.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }),
+                  Data(base64Encoded: key + "=")?.count == 32 else {
+                throw ConfigError(source: r.source, key: "callbacks.wecom_encoding_aes_key",
+                                  reason: "must be the 43 letters and digits of the bot's EncodingAESKey")
             }
         }
         return c

@@ -7,7 +7,8 @@ import TepaiDelivery
 
 /// Questions asked in groups. DingTalk's internal robot POSTs each message that @-mentions it, signed with
 /// the app secret in the `timestamp`/`sign` headers, and takes the reply in the response body. The generic
-/// callback takes `{"text"}` with a bearer token and returns the JSON of `tepai query --json`.
+/// callback takes `{"text"}` with a bearer token and returns the JSON of `tepai query --json`. Feishu
+/// (`FeishuCallback`) and the WeCom AI bot (`WeComCallback`) have their own files.
 enum CallbackRoutes {
     /// Signed requests older (or newer) than this are refused, so a captured one cannot be replayed later.
     static let maxSkewMs: Int64 = 3_600_000
@@ -15,7 +16,13 @@ enum CallbackRoutes {
     static let timestampHeader = HTTPField.Name("timestamp")
     static let signHeader = HTTPField.Name("sign")
 
-    static func register(on router: Router<TepaiRequestContext>, answers: AnswerService, callbacks: CallbackConfig, logger: Logger) {
+    /// The reply to a message that holds nothing but the @-mention.
+    static let emptyQuestionHint = "请在@我之后输入问题，例如：技术合同怎么登记"
+
+    static func register(on router: Router<TepaiRequestContext>, answers: AnswerService, callbacks: CallbackConfig,
+                         events: any CallbackEventLog, transport: CurlTransport, logger: Logger) {
+        FeishuCallback.register(on: router, answers: answers, callbacks: callbacks, events: events, transport: transport, logger: logger)
+        WeComCallback.register(on: router, answers: answers, callbacks: callbacks, logger: logger)
         router.post("/callbacks/dingtalk") { request, _ -> Response in
             guard !callbacks.dingTalkAppSecret.isEmpty else { return Routes.errorResponse(.notFound, "the DingTalk callback is off: set callbacks.dingtalk_app_secret") }
             guard let tsName = timestampHeader, let signName = signHeader,
@@ -34,7 +41,7 @@ enum CallbackRoutes {
             }
             let content = ((json["text"] as? [String: Any])?["content"] as? String) ?? ""
             let question = MentionStripper.strip(content)
-            guard !question.isEmpty else { return textReply("请在@我之后输入问题，例如：技术合同怎么登记") }
+            guard !question.isEmpty else { return textReply(emptyQuestionHint) }
             let answer = try await answers.answer(String(question.prefix(200)))
             return textReply(answer.answer)
         }

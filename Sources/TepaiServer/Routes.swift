@@ -2,12 +2,15 @@ import Foundation
 import Hummingbird
 import Logging
 import TepaiCore
+import TepaiDelivery
 import TepaiStore
 
 /// The HTTP routes. Handlers translate between HTTP and the services; they hold no logic of their own.
 public enum Routes {
     public static func router(answers: AnswerService, limiter: RateLimiter, logger: Logger, metrics: Metrics = Metrics(),
-                              admin: AdminAPI? = nil, callbacks: CallbackConfig = CallbackConfig()) -> Router<TepaiRequestContext> {
+                              admin: AdminAPI? = nil, callbacks: CallbackConfig = CallbackConfig(),
+                              callbackEvents: any CallbackEventLog = InMemoryCallbackEventLog(),
+                              transport: CurlTransport = CurlTransport(threads: 2)) -> Router<TepaiRequestContext> {
         let router = Router(context: TepaiRequestContext.self)
         router.get("/healthz") { _, _ in
             jsonResponse(["status": "ok"])
@@ -27,7 +30,7 @@ public enum Routes {
             return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                             body: .init(byteBuffer: ByteBuffer(string: text)))
         }
-        CallbackRoutes.register(on: router, answers: answers, callbacks: callbacks, logger: logger)
+        CallbackRoutes.register(on: router, answers: answers, callbacks: callbacks, events: callbackEvents, transport: transport, logger: logger)
         if let admin {
             admin.register(on: router.group("/v1").add(middleware: AdminAuthMiddleware<TepaiRequestContext>(token: admin.config.adminToken)))
         }

@@ -18,15 +18,19 @@ public struct TepaiDaemon: Sendable {
     /// The admin routes, when the daemon has the stores they need.
     public let admin: AdminAPI?
     public let metrics: Metrics
+    /// Platform events already answered by the callbacks (the SQLite table in `serve`, so restarts keep it).
+    public let callbackEvents: any CallbackEventLog
 
     public init(config: TepaiConfig, answers: AnswerService, logger: Logger, services: [any Service] = [], admin: AdminAPI? = nil,
-                metrics: Metrics = Metrics(), onListening: @escaping @Sendable (Int) async -> Void = { _ in }) {
+                metrics: Metrics = Metrics(), callbackEvents: any CallbackEventLog = InMemoryCallbackEventLog(),
+                onListening: @escaping @Sendable (Int) async -> Void = { _ in }) {
         self.config = config
         self.answers = answers
         self.logger = logger
         self.services = services
         self.admin = admin
         self.metrics = metrics
+        self.callbackEvents = callbackEvents
         self.onListening = onListening
     }
 
@@ -36,7 +40,7 @@ public struct TepaiDaemon: Sendable {
         let listening = onListening
         return Application(
             router: Routes.router(answers: answers, limiter: RateLimiter(perMinute: config.queryRateLimitPerMinute), logger: logger,
-                                  metrics: metrics, admin: admin, callbacks: config.callbacks),
+                                  metrics: metrics, admin: admin, callbacks: config.callbacks, callbackEvents: callbackEvents),
             configuration: .init(address: .hostname(host, port: config.serverPort), serverName: "tepai"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0

@@ -95,6 +95,15 @@ enum Migrations {
                 t.column("last_slot", .double).notNull()
             }
         }
+        m.registerMigration("v4-callback-events") { db in
+            // Platform events (a Feishu event_id, …) already answered: a platform's retry or a replayed request
+            // is answered once, also after a restart. Rows older than the retention window are pruned.
+            try db.create(table: "callback_events") { t in
+                t.primaryKey("event_key", .text)
+                t.column("received_at", .double).notNull()
+            }
+            try db.create(index: "callback_events_received", on: "callback_events", columns: ["received_at"])
+        }
         m.registerMigration("v6-channel-switches") { db in
             // Channels an administrator switched on or off at runtime; laid over the config's `enabled`.
             try db.create(table: "channel_switches") { t in

@@ -21,7 +21,9 @@ struct ServeCommand: AsyncParsableCommand {
         let service = try await global.answerService(config, store: store, logger: logger)
         var services: [any Service] = []
         var admin: AdminAPI?
+        var callbackEvents: any CallbackEventLog = InMemoryCallbackEventLog()
         if let sqlite = store as? SQLiteStore {
+            callbackEvents = CallbackEventStore(store: sqlite)
             let (templates, composer) = try global.digestTemplates(config)
             let live = LiveSettings(channels: try await global.channelDirectory(config), templates: Live(templates),
                                     composer: Live(composer), answers: service)
@@ -41,6 +43,7 @@ struct ServeCommand: AsyncParsableCommand {
             services.append(Scheduler(jobs: config.schedules, runner: api.digests, ledger: DigestLedger(store: sqlite), logger: logger, clock: now))
             admin = api
         }
-        try await TepaiDaemon(config: config, answers: service, logger: logger, services: services, admin: admin).run()
+        try await TepaiDaemon(config: config, answers: service, logger: logger, services: services, admin: admin,
+                              callbackEvents: callbackEvents).run()
     }
 }

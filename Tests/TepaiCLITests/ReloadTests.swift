@@ -83,7 +83,7 @@ import TepaiDelivery
         asking.cancel()
         let (answered, failed) = await asking.value
         #expect(failed.isEmpty, "\(failed.prefix(5))")
-        #expect(answered > 10)
+        #expect(answered > 0)
         kill(p.processIdentifier, SIGTERM)
         p.waitUntilExit()
         #expect(p.terminationStatus == 0)

@@ -52,6 +52,44 @@ import TepaiCore
         #expect { try ConfigLoader(environment: [:]).parse(badZone, source: "t.yaml") } throws: { ($0 as? ConfigError)?.key == "timezone" }
     }
 
+    @Test func feishuAndWeComCallbackKeys() throws {
+        let yaml = """
+            callbacks:
+              feishu_app_id: ${FEISHU_APP_ID}
+              feishu_app_secret: ${FEISHU_APP_SECRET}
+              feishu_verification_token: ${FEISHU_VERIFICATION_TOKEN}
+              feishu_encrypt_key: ${FEISHU_ENCRYPT_KEY}
+              feishu_api_base: http://127.0.0.1:9000/
+              wecom_token: ${WECOM_BOT_TOKEN}
+              wecom_encoding_aes_key: ${WECOM_BOT_AES_KEY}
+            """
+        let env = ["FEISHU_APP_ID": "cli_a", "FEISHU_APP_SECRET": "s", "FEISHU_VERIFICATION_TOKEN": "v", "FEISHU_ENCRYPT_KEY": "e",
+                   "WECOM_BOT_TOKEN": "t", "WECOM_BOT_AES_KEY": "abcdefghijklmnopqrstuvwxyz0123456789ABCDEFG"]
+        let c = try ConfigLoader(environment: env).parse(yaml, source: "t.yaml").callbacks
+        #expect(c.feishuEnabled && c.weComEnabled)
+        #expect(c.feishuAppID == "cli_a" && c.feishuAppSecret == "s" && c.feishuVerificationToken == "v" && c.feishuEncryptKey == "e")
+        #expect(c.feishuAPIBase == "http://127.0.0.1:9000")
+        #expect(TepaiConfig().callbacks.feishuAPIBase == "https://open.feishu.cn")
+        #expect(!TepaiConfig().callbacks.feishuEnabled && !TepaiConfig().callbacks.weComEnabled)
+        // An unset variable leaves a half setup: refused, naming the key.
+        var partial = env
+        partial["FEISHU_APP_SECRET"] = nil
+        #expect { try ConfigLoader(environment: partial).parse(yaml, source: "t.yaml") } throws: {
+            ($0 as? ConfigError)?.key == "callbacks.feishu_app_secret"
+        }
+        var shortKey = env
+        shortKey["WECOM_BOT_AES_KEY"] = "tooshort"
+        #expect { try ConfigLoader(environment: shortKey).parse(yaml, source: "t.yaml") } throws: {
+            ($0 as? ConfigError)?.key == "callbacks.wecom_encoding_aes_key"
+        }
+        #expect { try ConfigLoader(environment: [:]).parse("callbacks: {feishu_app_idd: x}", source: "t.yaml") } throws: {
+            ($0 as? ConfigError)?.key == "callbacks.feishu_app_idd"
+        }
+        #expect { try ConfigLoader(environment: [:]).parse("callbacks: {feishu_api_base: open.feishu.cn}", source: "t.yaml") } throws: {
+            ($0 as? ConfigError)?.key == "callbacks.feishu_api_base"
+        }
+    }
+
     @Test func regionCatalogKnowsShortForms() {
         let catalog = TepaiConfig().regionCatalog
         #expect(catalog.canonical("迁西") == "迁西县")

@@ -12,6 +12,7 @@ import TepaiStore
 /// The admin API over real HTTP on a live daemon with a real SQLite file.
 @Suite struct AdminAPITests {
     static let token = "adm-7f3c9e1b5d2a4680"
+    static let callbackToken = "cb-generic-2d4e"
 
     struct Session {
         var port: Int
@@ -39,6 +40,7 @@ import TepaiStore
         var config = TepaiConfig()
         config.serverPort = 0
         config.adminToken = token
+        config.callbacks.genericToken = callbackToken
         config.channels = [
             ChannelConfig(name: "city-fairs", platform: .wecom, url: "https://qyapi.weixin.qq.com/cgi-bin/webhook/send?key=fake_key_for_tests",
                           format: "markdown", regions: ["市级"], kinds: [.matching]),

@@ -58,7 +58,10 @@ import Testing
             ("DELETE /v1/entries/{id}", "/v1/entries/fair-1", nil, true, 200),
             ("DELETE /v1/entries/{id}", "/v1/entries/fair-1", nil, true, 404),
             ("POST /callbacks/dingtalk", "/callbacks/dingtalk", "{}", false, 404),
-            ("POST /callbacks/generic", "/callbacks/generic", "{}", false, 404),
+            ("POST /callbacks/generic", "/callbacks/generic", "{}", false, 401),
+            ("POST /callbacks/feishu", "/callbacks/feishu", "{}", false, 404),
+            ("GET /callbacks/wecom", "/callbacks/wecom?msg_signature=a&timestamp=1&nonce=n&echostr=e", nil, false, 404),
+            ("POST /callbacks/wecom", "/callbacks/wecom?msg_signature=a&timestamp=1&nonce=n", "{}", false, 404),
         ]
         try await AdminAPITests.withAdminDaemon { live in
             var driven: Set<String> = []
@@ -70,6 +73,10 @@ import Testing
                 #expect(problems.isEmpty, "\(problems)")
                 driven.insert(operation)
             }
+            // The generic callback with its own token answers like the query API.
+            let generic = try await live.call("POST", "/callbacks/generic", token: AdminAPITests.callbackToken, body: #"{"text": "@小助手 技术合同怎么登记"}"#)
+            #expect(generic.status == 200 && generic.text.contains("\"declined\":false"), "\(generic.text)")
+            #expect(checker.check("POST /callbacks/generic", status: 200, body: Data(generic.text.utf8)).isEmpty)
             #expect(checker.operations.subtracting(driven).sorted() == [], "documented operations no test drives")
         }
     }
