@@ -54,6 +54,15 @@ let package = Package(
             ],
             swiftSettings: strict),
         .target(
+            name: "TepaiSources",
+            dependencies: [
+                "TepaiCore", "TepaiStore", "TepaiDelivery",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict),
+        .target(
             name: "TepaiServer",
             dependencies: [
                 "TepaiCore", "TepaiStore", "TepaiSearch", "TepaiRender", "TepaiDelivery", "TepaiSchedule",
@@ -69,7 +78,7 @@ let package = Package(
         .executableTarget(
             name: "tepai",
             dependencies: [
-                "TepaiCore", "TepaiStore", "TepaiSearch", "TepaiRender", "TepaiDelivery", "TepaiServer", "TepaiSchedule",
+                "TepaiCore", "TepaiStore", "TepaiSearch", "TepaiRender", "TepaiDelivery", "TepaiServer", "TepaiSchedule", "TepaiSources",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -90,6 +99,16 @@ let package = Package(
             dependencies: [
                 "tepai", "TepaiCore", "TepaiStore", "TepaiDelivery", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strict),
+        // Feeds served by a real local HTTP server, a real temporary folder, a real SQLite file.
+        .testTarget(
+            name: "TepaiSourcesTests",
+            dependencies: [
+                "TepaiCore", "TepaiStore", "TepaiDelivery", "TepaiSources", "TepaiSearch", "TepaiRender", "TepaiServer",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict),
         .testTarget(

@@ -58,6 +58,8 @@ public struct TepaiConfig: Sendable {
     public var schedules: [ScheduleConfig]
     /// Questions asked in groups: the secrets inbound callbacks are checked with (empty = route off).
     public var callbacks: CallbackConfig
+    /// Watched folders and feeds the daemon pulls entries from (none by default).
+    public var sources: [SourceConfig]
 
     public init() {
         timezone = TimeZone(identifier: "Asia/Shanghai") ?? TimeZone(secondsFromGMT: 8 * 3600) ?? .gmt
@@ -75,6 +77,7 @@ public struct TepaiConfig: Sendable {
         queryRateLimitPerMinute = 120
         schedules = Self.defaultSchedules
         callbacks = CallbackConfig()
+        sources = []
     }
 
     /// Monday morning round-ups, the fairs on Wednesday, reminders every morning (all Asia/Shanghai).

@@ -12,6 +12,7 @@ public struct ConfigLoader: Sendable {
     static let topKeys: Set<String> = [
         "timezone", "database", "server", "admin_token", "admin_token_file", "contact", "counties", "lexicon",
         "templates", "template_overrides", "strict_import", "channels", "query_rate_limit_per_minute", "schedules", "callbacks",
+        "sources",
     ]
     static let scheduleKeys: Set<String> = [
         "name", "digest", "cron", "channels", "jitter_seconds", "send_empty", "max_items", "days", "deadline_days",
@@ -20,6 +21,7 @@ public struct ConfigLoader: Sendable {
     static let channelKeys: Set<String> = [
         "name", "platform", "url", "secret", "format", "regions", "kinds", "topics", "enabled",
     ]
+    static let sourceKeys: Set<String> = ["name", "type", "path", "url", "interval_seconds", "kind", "region", "tags"]
     static let formats: [Platform: [String]] = [
         .wecom: ["text", "markdown", "news"], .dingtalk: ["text", "markdown", "actioncard"],
         .feishu: ["text", "post", "card"], .slack: ["text", "markdown"], .json: ["text", "markdown"],
@@ -99,6 +101,14 @@ public struct ConfigLoader: Sendable {
                 throw ConfigError(source: source, key: "schedules", reason: "two schedules are named \"\(job.name)\"; names must be unique")
             }
         }
+        if let sources = top["sources"], !sources.isNull {
+            guard case .array(let items) = sources else { throw ConfigError(source: source, key: "sources", reason: "expected a list of sources") }
+            c.sources = try items.enumerated().map { (i, item) throws(ConfigError) in try self.source(item, index: i, reader: r, known: c.knownRegions) }
+            var names = Set<String>()
+            for (i, s) in c.sources.enumerated() where !names.insert(s.name).inserted {
+                throw ConfigError(source: source, key: "sources[\(i)].name", reason: "two sources are named \"\(s.name)\"; names must be unique")
+            }
+        }
         return c
     }
 
@@ -150,6 +160,67 @@ public struct ConfigLoader: Sendable {
             }
         }
         return c
+    }
+
+    /// One watched folder or feed. Keys are named by position (`sources[2].url`), as a source's name may be
+    /// the very thing that is wrong.
+    func source(_ raw: RawValue, index: Int, reader r: ValueReader, known: Set<String>) throws(ConfigError) -> SourceConfig {
+        let at = "sources[\(index)]"
+        guard let o = raw.objectValue else { throw ConfigError(source: r.source, key: at, reason: "expected name, type, path or url …") }
+        try r.rejectUnknown(o, allowed: Self.sourceKeys, path: at + ".")
+        guard let name = try r.text(o["name"], at + ".name"), !name.isEmpty else {
+            throw ConfigError(source: r.source, key: at + ".name", reason: "every source needs a name")
+        }
+        guard name.count <= SourceConfig.maxNameLength, !name.contains(where: { $0.isWhitespace || $0.isNewline }) else {
+            throw ConfigError(source: r.source, key: at + ".name", reason: "must be at most \(SourceConfig.maxNameLength) characters without spaces (it prefixes the ids of the source's entries)")
+        }
+        guard let typeText = try r.text(o["type"], at + ".type"), let type = SourceType(rawValue: typeText) else {
+            throw ConfigError(source: r.source, key: at + ".type", reason: "must be one of \(SourceType.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        var config = SourceConfig(name: name, type: type)
+        if type == .folder {
+            if o["url"] != nil { throw ConfigError(source: r.source, key: at + ".url", reason: "a folder source takes a path, not a url") }
+            for key in ["kind", "region", "tags"] where o[key] != nil {
+                throw ConfigError(source: r.source, key: at + "." + key, reason: "only feed sources take \(key); entry files carry their own")
+            }
+            guard let path = try r.text(o["path"], at + ".path"), !path.isEmpty else {
+                throw ConfigError(source: r.source, key: at + ".path", reason: "a folder source needs the path of the folder to watch")
+            }
+            config.path = path
+        } else {
+            if o["path"] != nil { throw ConfigError(source: r.source, key: at + ".path", reason: "a \(type.rawValue) feed takes a url, not a path") }
+            let url = try r.text(o["url"], at + ".url") ?? ""
+            guard url.hasPrefix("https://") || url.hasPrefix("http://") else {
+                throw ConfigError(source: r.source, key: at + ".url", reason: url.isEmpty
+                    ? "is empty; set the feed's full http(s) URL (is its environment variable set?)"
+                    : "must be a full http(s) URL, not \"\(url)\"")
+            }
+            config.url = url
+        }
+        if let interval = try r.int(o["interval_seconds"], at + ".interval_seconds") {
+            guard interval >= type.minimumInterval else {
+                throw ConfigError(source: r.source, key: at + ".interval_seconds", reason: "must be at least \(type.minimumInterval) for a \(type.rawValue) source, found \(interval)")
+            }
+            config.intervalSeconds = interval
+        }
+        if let kindText = try r.text(o["kind"], at + ".kind") {
+            guard let kind = EntryKind(rawValue: kindText) else {
+                throw ConfigError(source: r.source, key: at + ".kind", reason: "\"\(kindText)\" is not one of \(EntryKind.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            config.kind = kind
+        }
+        if let region = try r.text(o["region"], at + ".region") {
+            guard region.isEmpty || known.contains(region) else {
+                throw ConfigError(source: r.source, key: at + ".region", reason: "unknown region \"\(region)\"; use \"\" for national rules, 市级, or a county from \"counties\"")
+            }
+            config.region = region
+        }
+        let tags = try r.textList(o["tags"], at + ".tags") ?? []
+        for tag in tags where tag.isEmpty || tag.count > EntryValidator.maxTagLength {
+            throw ConfigError(source: r.source, key: at + ".tags", reason: "tags must be non-empty and at most \(EntryValidator.maxTagLength) characters")
+        }
+        config.tags = tags
+        return config
     }
 
     func schedule(_ raw: RawValue, index: Int, reader r: ValueReader, channels: [ChannelConfig]) throws(ConfigError) -> ScheduleConfig {

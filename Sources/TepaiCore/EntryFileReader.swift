@@ -73,7 +73,47 @@ public struct EntryBatchReader: Sendable {
         return try read(sources)
     }
 
+    /// What a lenient read of one file found: the valid entries, and every broken record with its reason.
+    public struct LenientResult: Sendable {
+        public var entries: [Entry]
+        /// One error per broken record (file, record or line, field, reason); the record was left out.
+        public var problems: [ImportError]
+        public var warnings: [ImportWarning]
+    }
+
+    /// Reads one file record by record for a watched folder: a broken record is reported and left out while
+    /// the valid records of the same file are kept. A file that cannot be parsed as a whole — including JSON
+    /// Lines whose last line is cut off without a line break, as when the file is still being written —
+    /// throws, so nothing of it is taken.
+    public func readLeniently(_ data: Data, name: String, format: EntryFileFormat) throws(ImportError) -> LenientResult {
+        var result = LenientResult(entries: [], problems: [], warnings: [])
+        var seen: [String: RecordLocation] = [:]
+        let unterminatedLastLine = data.last.map { $0 != 0x0A } ?? false
+        let lastLine = data.reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
+        try forEachRecord(data, name: name, format: format, invalidLine: { (error) throws(ImportError) in
+            if case .invalidRecord(let loc, _) = error, unterminatedLastLine, loc.position == .line(lastLine) {
+                throw .unreadable(source: name, reason: "line \(lastLine) is cut off (the file may still be being written); it is read again when it changes")
+            }
+            result.problems.append(error)
+        }) { (raw, loc) throws(ImportError) in
+            do throws(ImportError) {
+                let entry = try validator.entry(from: raw, at: loc, warnings: &result.warnings)
+                if let first = seen[entry.id] {
+                    throw ImportError.invalidField(loc, field: "id", reason: "duplicate id \"\(entry.id)\" (first at \(first))")
+                }
+                seen[entry.id] = loc
+                result.entries.append(entry)
+            } catch {
+                result.problems.append(error)
+            }
+        }
+        return result
+    }
+
+    /// Calls `body` with every record of a file. A JSON Lines line that is not JSON goes to `invalidLine`,
+    /// which by default stops the read.
     func forEachRecord(_ data: Data, name: String, format: EntryFileFormat,
+                       invalidLine: (ImportError) throws(ImportError) -> Void = { (e) throws(ImportError) in throw e },
                        _ body: (RawValue, RecordLocation) throws(ImportError) -> Void) throws(ImportError) {
         switch format {
         case .jsonLines:
@@ -91,12 +131,10 @@ public struct EntryBatchReader: Sendable {
                     if line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) { continue }
                     let loc = RecordLocation(source: name, position: .line(lineNumber))
                     do {
-                        let value: RawValue
                         switch JSONReader.parse(line) {
-                        case .success(let v): value = v
-                        case .failure(let e): throw ImportError.invalidRecord(loc, reason: "not valid JSON (column \(e.column): \(e.reason))")
+                        case .success(let value): try body(value, loc)
+                        case .failure(let e): try invalidLine(.invalidRecord(loc, reason: "not valid JSON (column \(e.column): \(e.reason))"))
                         }
-                        try body(value, loc)
                     } catch let e as ImportError {
                         failure = e
                     } catch {
@@ -138,7 +176,7 @@ public struct EntryBatchReader: Sendable {
     }
 
     /// Parse errors of Foundation and Yams hide the useful part; show it.
-    static func describe(_ error: Error) -> String {
+    public static func describe(_ error: Error) -> String {
         if let e = error as? JSONSyntaxError { return e.description }
         let ns = error as NSError
         if let detail = ns.userInfo[NSDebugDescriptionErrorKey] as? String { return detail }

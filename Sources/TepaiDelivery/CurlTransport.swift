@@ -21,11 +21,21 @@ public struct HTTPReply: Sendable {
     public var status: Int
     public var body: Data
     public var seconds: Double
+    /// Response headers of the final response, in order. Captured for GET requests only (feeds need `ETag` and
+    /// `Last-Modified`); the POST path of delivery leaves them empty and pays nothing for them.
+    public var headers: [(name: String, value: String)]
 
-    public init(status: Int, body: Data, seconds: Double) {
+    public init(status: Int, body: Data, seconds: Double, headers: [(name: String, value: String)] = []) {
         self.status = status
         self.body = body
         self.seconds = seconds
+        self.headers = headers
+    }
+
+    /// The first header of that name (case-insensitive).
+    public func header(_ name: String) -> String? {
+        let wanted = name.lowercased()
+        return headers.first { $0.name.lowercased() == wanted }?.value
     }
 }
 
@@ -90,7 +100,24 @@ public final class CurlTransport: Sendable {
         _ = tepai_easy_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, options.verifyTLS ? 2 : 0)
         _ = tepai_easy_setopt_long(handle, CURLOPT_TCP_KEEPALIVE, 1)
         if let proxy = options.proxy { _ = tepai_easy_setopt_string(handle, CURLOPT_PROXY, proxy) }
-        _ = tepai_easy_setopt_string(handle, CURLOPT_CUSTOMREQUEST, request.method)
+        let isGet = request.method == "GET"
+        if isGet {
+            // A plain GET without a body; feeds may redirect and compress, and their validators are headers.
+            _ = tepai_easy_setopt_long(handle, CURLOPT_HTTPGET, 1)
+            _ = tepai_easy_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 1)
+            _ = tepai_easy_setopt_long(handle, CURLOPT_MAXREDIRS, 5)
+            _ = tepai_easy_setopt_string(handle, CURLOPT_ACCEPT_ENCODING, "")
+            _ = tepai_easy_setopt_header_function(handle) { ptr, size, count, user in
+                guard let ptr, let user else { return 0 }
+                let n = size * count
+                Unmanaged<ResponseSink>.fromOpaque(user).takeUnretainedValue()
+                    .addHeaderLine(UnsafeRawBufferPointer(start: UnsafeRawPointer(ptr), count: n))
+                return n
+            }
+            _ = tepai_easy_setopt_pointer(handle, CURLOPT_HEADERDATA, sinkPointer.toOpaque())
+        } else {
+            _ = tepai_easy_setopt_string(handle, CURLOPT_CUSTOMREQUEST, request.method)
+        }
         _ = tepai_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList)
         _ = tepai_easy_setopt_write_function(handle) { ptr, size, count, user in
             guard let ptr, let user else { return 0 }
@@ -101,7 +128,7 @@ public final class CurlTransport: Sendable {
         _ = tepai_easy_setopt_pointer(handle, CURLOPT_WRITEDATA, sinkPointer.toOpaque())
 
         let code: CURLcode = request.body.withUnsafeBytes { raw in
-            if request.method != "GET" {
+            if !isGet {
                 _ = tepai_easy_setopt_off_t(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(raw.count))
                 // COPYPOSTFIELDS copies the bytes, so the buffer need not outlive this closure.
                 if let base = raw.baseAddress {
@@ -119,7 +146,7 @@ public final class CurlTransport: Sendable {
         _ = tepai_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
         var seconds = 0.0
         _ = tepai_easy_getinfo_double(handle, CURLINFO_TOTAL_TIME, &seconds)
-        return HTTPReply(status: status, body: sink.data, seconds: seconds)
+        return HTTPReply(status: status, body: sink.data, seconds: seconds, headers: sink.headers)
     }
 }
 
@@ -167,4 +194,19 @@ final class TransferPool: @unchecked Sendable {
 /// Collects the response body inside curl's write callback (one transfer, one thread).
 final class ResponseSink: @unchecked Sendable {
     var data = Data()
+    var headers: [(name: String, value: String)] = []
+
+    /// One raw header line from curl's header callback. A status line starts a new response (after a
+    /// redirect or a 100 Continue), so only the final response's headers are kept.
+    func addHeaderLine(_ bytes: UnsafeRawBufferPointer) {
+        let line = String(decoding: bytes, as: UTF8.self)
+        if line.hasPrefix("HTTP/") {
+            headers.removeAll()
+            return
+        }
+        guard let colon = line.firstIndex(of: ":") else { return }
+        let name = line[..<colon].trimmingCharacters(in: .whitespaces)
+        let value = line[line.index(after: colon)...].trimmingCharacters(in: .whitespacesAndNewlines)
+        if !name.isEmpty { headers.append((name, value)) }
+    }
 }

@@ -86,6 +86,7 @@ public struct SettingsReloader: Sendable {
         if a.adminToken != b.adminToken { keys.append("admin_token") }
         if a.callbacks != b.callbacks { keys.append("callbacks") }
         if a.counties != b.counties { keys.append("counties") }
+        if a.sources != b.sources { keys.append("sources") }
         if a.queryRateLimitPerMinute != b.queryRateLimitPerMinute { keys.append("query_rate_limit_per_minute") }
         return keys
     }

@@ -104,6 +104,31 @@ enum Migrations {
             }
             try db.create(index: "callback_events_received", on: "callback_events", columns: ["received_at"])
         }
+        m.registerMigration("v5-source-state") { db in
+            // Per watched folder or feed: the validators of the last fetch (for conditional GET) and how the
+            // last poll went.
+            try db.create(table: "source_state") { t in
+                t.primaryKey("source", .text)
+                t.column("etag", .text)
+                t.column("last_modified", .text)
+                t.column("last_poll_at", .double)
+                t.column("last_success_at", .double)
+                t.column("last_error", .text)
+                t.column("item_count", .integer).notNull().defaults(to: 0)
+            }
+            // Per file of a watched folder: the content hash last imported (or last refused as a whole), so a
+            // file is read again only when its bytes change.
+            try db.create(table: "source_files") { t in
+                t.column("source", .text).notNull()
+                t.column("path", .text).notNull()
+                t.column("content_hash", .text).notNull()
+                t.column("imported", .boolean).notNull()
+                t.column("entry_count", .integer).notNull().defaults(to: 0)
+                t.column("error", .text)
+                t.column("checked_at", .double).notNull()
+                t.primaryKey(["source", "path"])
+            }
+        }
         m.registerMigration("v6-channel-switches") { db in
             // Channels an administrator switched on or off at runtime; laid over the config's `enabled`.
             try db.create(table: "channel_switches") { t in

@@ -7,6 +7,7 @@ import TepaiDelivery
 import TepaiRender
 import TepaiSchedule
 import TepaiServer
+import TepaiSources
 import TepaiStore
 
 struct ServeCommand: AsyncParsableCommand {
@@ -41,6 +42,20 @@ struct ServeCommand: AsyncParsableCommand {
             // A pinned --now is for reproducible runs: the scheduler then sees that moment, not the wall clock.
             let now: @Sendable () -> Date = { clock.instant() }
             services.append(Scheduler(jobs: config.schedules, runner: api.digests, ledger: DigestLedger(store: sqlite), logger: logger, clock: now))
+            if !config.sources.isEmpty {
+                // A polled change is answerable at once: the index is rebuilt as soon as a poll stored something.
+                let poller = SourcePoller(
+                    sources: config.sources, store: sqlite, state: SourceStateStore(store: sqlite),
+                    fetcher: FeedFetcher(transport: CurlTransport(threads: 2)),
+                    validator: EntryValidator(knownRegions: config.knownRegions, strict: config.strictImport),
+                    timeZone: config.timezone, logger: logger,
+                    onChange: { [service, logger] in
+                        do { try await service.refresh() } catch {
+                            logger.error("search index refresh after a source poll failed", metadata: ["error": "\(error)"])
+                        }
+                    })
+                services.append(SourcePollerService(poller: poller, logger: logger))
+            }
             admin = api
         }
         try await TepaiDaemon(config: config, answers: service, logger: logger, services: services, admin: admin,

@@ -12,7 +12,7 @@ struct Tepai: AsyncParsableCommand {
         abstract: "Knowledge and notification bot for a science & technology bureau's group chats.",
         subcommands: [
             ImportCommand.self, QueryCommand.self, EvalCommand.self, EntriesCommand.self, ServeCommand.self,
-            ChannelsCommand.self, DigestCommand.self, AnnounceCommand.self, OutboxCommand.self, BenchCommand.self, VersionCommand.self,
+            ChannelsCommand.self, DigestCommand.self, AnnounceCommand.self, OutboxCommand.self, SourcesCommand.self, BenchCommand.self, VersionCommand.self,
         ])
 
     /// Exit codes (contract): 0 success, 1 bad input or configuration, 2 internal failure.

@@ -98,3 +98,43 @@ import TepaiCore
         #expect(catalog.canonical("北京") == nil)
     }
 }
+
+@Suite struct SourceConfigTests {
+    static func parse(_ yaml: String) throws -> TepaiConfig { try ConfigLoader(environment: ["FEED": "https://kjj.example.gov.cn/rss"]).parse(yaml, source: "t.yaml") }
+    static func key(_ yaml: String) -> String? {
+        do { _ = try parse(yaml); return nil } catch { return (error as? ConfigError)?.key }
+    }
+
+    @Test func sourcesWithDefaults() throws {
+        let c = try Self.parse("""
+            sources:
+              - {name: drop, type: folder, path: data/inbox}
+              - {name: kjj, type: rss, url: "${FEED}", interval_seconds: 600, kind: notice, region: 迁西县, tags: [通知公告]}
+              - {name: fairs, type: json, url: "https://kjj.example.gov.cn/feed.json"}
+            """)
+        #expect(c.sources.count == 3)
+        #expect(c.sources[0] == SourceConfig(name: "drop", type: .folder, path: "data/inbox"))
+        #expect(c.sources[1] == SourceConfig(name: "kjj", type: .rss, url: "https://kjj.example.gov.cn/rss", intervalSeconds: 600,
+                                             kind: .notice, region: "迁西县", tags: ["通知公告"]))
+        #expect(c.sources[2].kind == .policy && c.sources[2].region == "市级" && c.sources[2].intervalSeconds == 300)
+        #expect(try Self.parse("").sources.isEmpty)
+    }
+
+    @Test func mistakesNameTheSourceKey() {
+        let ok = "  - {name: drop, type: folder, path: inbox}\n"
+        #expect(Self.key("sources:\n" + ok + ok + "  - {name: kjj, type: rss, url: ftp://x}") == "sources[2].url")
+        #expect(Self.key("sources:\n  - {name: kjj, type: rss, url: \"${UNSET}\"}") == "sources[0].url")
+        #expect(Self.key("sources:\n  - {name: kjj, type: atom, url: https://x}") == "sources[0].type")
+        #expect(Self.key("sources:\n  - {name: kjj, type: rss, url: https://x, interval_seconds: 5}") == "sources[0].interval_seconds")
+        #expect(Self.key("sources:\n  - {name: d, type: folder, path: p, interval_seconds: 1}") == "sources[0].interval_seconds")
+        #expect(Self.key("sources:\n  - {name: d, type: folder, path: p, interval_seconds: 2}") == nil)
+        #expect(Self.key("sources:\n  - {name: kjj, type: rss, url: https://x, kind: news}") == "sources[0].kind")
+        #expect(Self.key("sources:\n  - {name: kjj, type: rss, url: https://x, region: 迁西}") == "sources[0].region")
+        #expect(Self.key("sources:\n  - {name: kjj, type: rss, url: https://x, colour: red}") == "sources[0].colour")
+        #expect(Self.key("sources:\n  - {name: d, type: folder}") == "sources[0].path")
+        #expect(Self.key("sources:\n  - {name: d, type: folder, path: p, kind: faq}") == "sources[0].kind")
+        #expect(Self.key("sources:\n  - {name: my feed, type: rss, url: https://x}") == "sources[0].name")
+        #expect(Self.key("sources:\n" + ok + ok) == "sources[1].name")
+        #expect(Self.key("sources: {name: d}") == "sources")
+    }
+}
