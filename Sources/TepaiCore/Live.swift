@@ -11,4 +11,9 @@ public final class Live<Value: Sendable>: @unchecked Sendable {
     public var value: Value { lock.withLock { current } }
 
     public func replace(_ value: Value) { lock.withLock { current = value } }
+
+    /// Changes the value in place under the lock and returns what `body` returns.
+    public func update<T>(_ body: (inout Value) throws -> T) rethrows -> T {
+        try lock.withLock { try body(&current) }
+    }
 }

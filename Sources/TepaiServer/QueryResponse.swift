@@ -15,6 +15,13 @@ public struct QueryResponse: Codable, Sendable, Equatable {
     public var results: [Result]
     public var answer: String
 
+    init(query: String, declined: Bool, results: [Result], answer: String) {
+        self.query = query
+        self.declined = declined
+        self.results = results
+        self.answer = answer
+    }
+
     public init(outcome: SearchOutcome, answer: String) {
         query = outcome.query
         declined = outcome.declined

@@ -20,9 +20,9 @@ import TepaiStore
         return url
     }
 
-    static func service(entries: [Entry]) async throws -> AnswerService {
+    static func service(entries: [Entry], store given: SQLiteStore? = nil, refreshInterval: Duration = .seconds(2)) async throws -> AnswerService {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("tepai-live-\(UUID().uuidString).sqlite").path
-        let store = try SQLiteStore(path: path)
+        let store = try given ?? SQLiteStore(path: path)
         _ = try await store.upsert(entries)
         let lexicon = try Lexicon.load(path: root.appendingPathComponent("config/lexicon.yaml").path)
         let templates = try TemplateSet(directory: root.appendingPathComponent("Templates").path)
@@ -30,7 +30,8 @@ import TepaiStore
         return try await AnswerService(
             store: store, analyzer: QueryAnalyzer(lexicon: lexicon, regions: config.regionCatalog, pinyin: PinyinTable()),
             renderer: AnswerRenderer(templates: templates, contact: "市科技局 0315-1234567"),
-            clock: TepaiClock(timeZone: config.timezone, pinned: LocalDateTime("2026-11-23T09:00")), logger: Logger(label: "test"))
+            clock: TepaiClock(timeZone: config.timezone, pinned: LocalDateTime("2026-11-23T09:00")), logger: Logger(label: "test"),
+            refreshInterval: refreshInterval)
     }
 
     /// Runs `body` against a live daemon and stops it afterwards.
