@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Load test of the daemon on loopback, side by side in one run: wrk against GET /healthz and against
 # GET /v1/query cycling through the dev-set questions, same connections and duration; the daemon's memory
-# (RSS) at rest and its peak under load. Usage: bench/serve-load.sh [seconds] [connections]
+# (RSS) at rest and its peak under load. Usage: [CACHE=0] bench/serve-load.sh [seconds] [connections]
+# CACHE=0 turns the answer cache off, so every question is searched and rendered.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-10}
@@ -15,6 +16,7 @@ cat > "$work/tepai.yaml" <<YAML
 database: $work/t.sqlite
 server: {host: 127.0.0.1, port: 18181}
 query_rate_limit_per_minute: 0
+answer_cache_size: ${CACHE:-4096}
 YAML
 $tepai import seeds/entries/*.json --config "$work/tepai.yaml" >/dev/null
 # The questions, URL-encoded, into a wrk script that cycles through them.
@@ -33,7 +35,7 @@ pid=$!
 for _ in $(seq 100); do curl -sf http://127.0.0.1:18181/healthz >/dev/null && break; sleep 0.1; done
 curl -sf "http://127.0.0.1:18181/v1/query?q=%E9%AB%98%E4%BC%81" >/dev/null  # first query builds nothing new; warms caches
 rss() { awk -v k="$1:" '$1 == k {print $2}' /proc/$pid/status; }
-echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores, wrk -t2 -c$conns -d${secs}s"
+echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores, wrk -t2 -c$conns -d${secs}s, answer_cache_size ${CACHE:-4096}"
 echo "rest_rss_kb $(rss VmRSS)"
 summary() { awk -v name="$1" '/Requests\/sec/ {rps=$2} /^ +99%/ {p99=$2} END {printf "{\"route\": \"%s\", \"req_per_s\": %s, \"p99\": \"%s\"}\n", name, rps, p99}'; }
 for run in 1 2 3; do

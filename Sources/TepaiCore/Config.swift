@@ -54,6 +54,8 @@ public struct TepaiConfig: Sendable {
     public var channels: [ChannelConfig]
     /// Queries a client may send per minute to the public query API (0 = no limit).
     public var queryRateLimitPerMinute: Int
+    /// Recent answers kept in memory (0 = none); dropped whenever the content, lexicon or templates change.
+    public var answerCacheSize: Int
     /// Digest and reminder jobs, read in `timezone`.
     public var schedules: [ScheduleConfig]
     /// Questions asked in groups: the secrets inbound callbacks are checked with (empty = route off).
@@ -75,6 +77,7 @@ public struct TepaiConfig: Sendable {
         strictImport = false
         channels = [ChannelConfig(name: "local-log", platform: .log, format: "text")]
         queryRateLimitPerMinute = 120
+        answerCacheSize = 4096
         schedules = Self.defaultSchedules
         callbacks = CallbackConfig()
         sources = []

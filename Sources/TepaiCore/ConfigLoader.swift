@@ -11,7 +11,7 @@ public struct ConfigLoader: Sendable {
 
     static let topKeys: Set<String> = [
         "timezone", "database", "server", "admin_token", "admin_token_file", "contact", "counties", "lexicon",
-        "templates", "template_overrides", "strict_import", "channels", "query_rate_limit_per_minute", "schedules", "callbacks",
+        "templates", "template_overrides", "strict_import", "channels", "query_rate_limit_per_minute", "answer_cache_size", "schedules", "callbacks",
         "sources",
     ]
     static let scheduleKeys: Set<String> = [
@@ -81,6 +81,10 @@ public struct ConfigLoader: Sendable {
         c.templateOverridesPath = try r.text(top["template_overrides"], "template_overrides")
         if let strict = try r.bool(top["strict_import"], "strict_import") { c.strictImport = strict }
         if let limit = try r.int(top["query_rate_limit_per_minute"], "query_rate_limit_per_minute") { c.queryRateLimitPerMinute = max(0, limit) }
+        if let size = try r.int(top["answer_cache_size"], "answer_cache_size") {
+            guard size >= 0 else { throw ConfigError(source: source, key: "answer_cache_size", reason: "must be 0 (no cache) or more, found \(size)") }
+            c.answerCacheSize = size
+        }
         if let channels = top["channels"], !channels.isNull {
             guard case .array(let items) = channels else { throw ConfigError(source: source, key: "channels", reason: "expected a list of channels") }
             c.channels = try items.enumerated().map { (i, item) throws(ConfigError) in try channel(item, index: i, reader: r, known: c.knownRegions) }

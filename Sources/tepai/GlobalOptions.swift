@@ -53,7 +53,7 @@ struct GlobalOptions: ParsableArguments {
         let analyzer = QueryAnalyzer(lexicon: lexicon, regions: config.regionCatalog, pinyin: PinyinTable())
         return try await AnswerService(
             store: store, analyzer: analyzer, renderer: AnswerRenderer(templates: templates, contact: config.contact),
-            clock: try clock(config), logger: logger, tuning: tuning)
+            clock: try clock(config), logger: logger, tuning: tuning, cacheCapacity: config.answerCacheSize)
     }
 }
 

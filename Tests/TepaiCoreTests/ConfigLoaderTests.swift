@@ -36,6 +36,14 @@ import TepaiCore
         } throws: { ($0 as? ConfigError)?.key == "server.prot" }
     }
 
+    @Test func answerCacheSize() throws {
+        #expect(try ConfigLoader(environment: [:]).parse("", source: "t.yaml").answerCacheSize == 4096)
+        #expect(try ConfigLoader(environment: [:]).parse("answer_cache_size: 0", source: "t.yaml").answerCacheSize == 0)
+        #expect {
+            try ConfigLoader(environment: [:]).parse("answer_cache_size: -1", source: "t.yaml")
+        } throws: { ($0 as? ConfigError)?.key == "answer_cache_size" }
+    }
+
     @Test func channelMistakesNameTheChannelAndKey() {
         let missingURL = "channels: [{name: city, platform: dingtalk, url: \"${UNSET}\"}]"
         #expect {
