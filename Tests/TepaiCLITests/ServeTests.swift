@@ -17,19 +17,8 @@ import TepaiStore
         let p = try CLI.spawn(["serve", "--config", config.path], stderr: err)
         defer { if p.isRunning { p.terminate() } }
 
-        // Read the log until the daemon says where it listens.
-        var log = ""
-        var port: Int?
-        let deadline = Date().addingTimeInterval(30)
-        while port == nil, Date() < deadline {
-            let chunk = err.fileHandleForReading.availableData
-            if chunk.isEmpty { try await Task.sleep(for: .milliseconds(50)); continue }
-            log += String(decoding: chunk, as: UTF8.self)
-            if let range = log.range(of: #"url=http://127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
-                port = Int(log[range].split(separator: ":").last ?? "")
-            }
-        }
-        let bound = try #require(port, "no listening line in: \(log)")
+        let log = DaemonLog(err)
+        let bound = try #require(try await log.port(), "no listening line in: \(log.text)")
         let q = "技术合同怎么登记".addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? ""
         let reply = try await CurlTransport().send(HTTPRequestSpec(method: "GET", url: "http://127.0.0.1:\(bound)/v1/query?q=\(q)"))
         #expect(reply.status == 200)
@@ -37,10 +26,9 @@ import TepaiStore
 
         kill(p.processIdentifier, SIGTERM)
         p.waitUntilExit()
-        log += String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(p.terminationReason == .exit)
-        #expect(p.terminationStatus == 0, "\(log)")
-        #expect(log.contains("tepai stopped"))
+        #expect(p.terminationStatus == 0, "\(log.text)")
+        #expect(try await log.waitFor("tepai stopped", seconds: 5), "\(log.text)")
     }
 }
 

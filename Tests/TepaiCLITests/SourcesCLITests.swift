@@ -65,18 +65,8 @@ import TepaiDelivery
         let err = Pipe()
         let p = try CLI.spawn(["serve", "--config", config], stderr: err)
         defer { if p.isRunning { p.terminate() } }
-        var log = ""
-        var port: Int?
-        let started = Date().addingTimeInterval(30)
-        while port == nil, Date() < started {
-            let chunk = err.fileHandleForReading.availableData
-            if chunk.isEmpty { try await Task.sleep(for: .milliseconds(50)); continue }
-            log += String(decoding: chunk, as: UTF8.self)
-            if let range = log.range(of: #"url=http://127\.0\.0\.1:(\d+)"#, options: .regularExpression) {
-                port = Int(log[range].split(separator: ":").last ?? "")
-            }
-        }
-        let bound = try #require(port, "no listening line in: \(log)")
+        let log = DaemonLog(err)
+        let bound = try #require(try await log.port(), "no listening line in: \(log.text)")
         try Self.drop(#"[{"id": "served-1", "kind": "faq", "title": "技术合同认定登记在哪里办理", "body": "到市技术合同登记站办理。"}]"#,
                       "new.json", in: inbox)
         let q = "技术合同怎么登记".addingPercentEncoding(withAllowedCharacters: .urlQueryAllowed) ?? ""
@@ -90,8 +80,7 @@ import TepaiDelivery
         #expect(answered)
         kill(p.processIdentifier, SIGTERM)
         p.waitUntilExit()
-        log += String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        #expect(p.terminationStatus == 0, "\(log)")
-        #expect(log.contains("source poller stopped"))
+        #expect(p.terminationStatus == 0, "\(log.text)")
+        #expect(try await log.waitFor("source poller stopped", seconds: 5), "\(log.text)")
     }
 }
