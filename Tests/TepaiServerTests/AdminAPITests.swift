@@ -57,14 +57,10 @@ import TepaiStore
         var admin = AdminAPI(config: config, store: store, live: live, sender: ChannelSender(transport: CurlTransport(), logger: logger),
                              clock: clock, logger: logger)
         admin.maxBodyBytes = maxBody
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let daemon = TepaiDaemon(config: config, answers: service, logger: logger, admin: admin) { continuation.yield($0) }
-        let task = Task { try await daemon.run() }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else { throw CancellationError() }
-        defer { task.cancel() }
-        let router = Routes.router(answers: service, limiter: RateLimiter(perMinute: 0), logger: logger, admin: admin, callbacks: config.callbacks)
-        try await body(Session(port: port, store: store, outbox: outbox, routes: router.routes.map { "\($0.method) \($0.path)" }))
+        try await withRunningDaemon({ TepaiDaemon(config: config, answers: service, logger: logger, admin: admin, onListening: $0) }) { port in
+            let router = Routes.router(answers: service, limiter: RateLimiter(perMinute: 0), logger: logger, admin: admin, callbacks: config.callbacks)
+            try await body(Session(port: port, store: store, outbox: outbox, routes: router.routes.map { "\($0.method) \($0.path)" }))
+        }
     }
 
     static let fair = #"{"id": "fair-1", "kind": "matching", "title": "市级新材料成果对接会", "body": "发布需求20项。", "region": "市级", "date": "2026-12-10", "deadline": "2026-12-05"}"#

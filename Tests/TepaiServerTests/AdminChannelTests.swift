@@ -25,12 +25,7 @@ final class WebhookPeer: @unchecked Sendable {
             return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: "{}")))
         }
         router.post("/refuse") { _, _ -> Response in Response(status: .forbidden) }
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) })
-        task = Task { try await app.runService() }
-        var it = ports.makeAsyncIterator()
-        port = await it.next() ?? 0
+        (port, task) = await runLocalServer(router)
     }
 
     func stop() { task?.cancel() }

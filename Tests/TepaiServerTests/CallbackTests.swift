@@ -17,13 +17,9 @@ import TepaiDelivery
         config.callbacks.genericToken = "generic-token-1"
         var logger = Logger(label: "test")
         logger.logLevel = .critical
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let daemon = TepaiDaemon(config: config, answers: service, logger: logger) { continuation.yield($0) }
-        let task = Task { try await daemon.run() }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else { throw CancellationError() }
-        defer { task.cancel() }
-        try await body(port)
+        try await withRunningDaemon({ TepaiDaemon(config: config, answers: service, logger: logger, onListening: $0) }) { port in
+            try await body(port)
+        }
     }
 
     static func dingtalk(_ port: Int, content: String, ageMs: Int64 = 0, secret: String = appSecret, raw: String? = nil) async throws -> (Int, [String: Any]) {

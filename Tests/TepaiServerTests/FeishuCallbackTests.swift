@@ -33,17 +33,9 @@ import TepaiStore
         }
         var logger = Logger(label: "test")
         logger.logLevel = .critical
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let daemon = TepaiDaemon(config: config, answers: answers, logger: logger, callbackEvents: events) { continuation.yield($0) }
-        let task = Task { try await daemon.run() }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else { throw CancellationError() }
-        do { try await body(Daemon(port: port)) } catch {
-            task.cancel()
-            throw error
+        try await withRunningDaemon({ TepaiDaemon(config: config, answers: answers, logger: logger, callbackEvents: events, onListening: $0) }) { port in
+            try await body(Daemon(port: port))
         }
-        task.cancel()
-        _ = await task.result
     }
 
     static func withPeer(_ peer: FeishuPeer = FeishuPeer(), _ body: @Sendable (FeishuPeer) async throws -> Void) async throws {

@@ -63,12 +63,7 @@ final class FeishuPeer: @unchecked Sendable {
             self.lock.withLock { self.received.append(Reply(messageID: id, text: text)) }
             return Self.answer(["code": 0, "msg": "success", "data": ["message_id": "om_reply_\(id)"]])
         }
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) })
-        task = Task { try await app.runService() }
-        var it = ports.makeAsyncIterator()
-        port = await it.next() ?? 0
+        (port, task) = await runLocalServer(router)
     }
 
     func stop() {

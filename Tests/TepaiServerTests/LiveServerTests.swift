@@ -38,17 +38,9 @@ import TepaiStore
     static func withDaemon(_ service: AnswerService, _ body: @Sendable (Int) async throws -> Void) async throws {
         var config = TepaiConfig()
         config.serverPort = 0
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let daemon = TepaiDaemon(config: config, answers: service, logger: Logger(label: "test")) { continuation.yield($0) }
-        let task = Task { try await daemon.run() }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else { throw CancellationError() }
-        do { try await body(port) } catch {
-            task.cancel()
-            throw error
+        try await withRunningDaemon({ TepaiDaemon(config: config, answers: service, logger: Logger(label: "test"), onListening: $0) }) { port in
+            try await body(port)
         }
-        task.cancel()
-        _ = await task.result
     }
 
     static let entries = [
@@ -102,12 +94,7 @@ import TepaiStore
             }
             return Response(status: .ok, body: .init(byteBuffer: ByteBuffer(string: #"{"errcode":0,"errmsg":"ok"}"#)))
         }
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let app = Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-                              onServerRunning: { continuation.yield($0.localAddress?.port ?? 0) })
-        let task = Task { try await app.runService() }
-        var it = ports.makeAsyncIterator()
-        let port = try #require(await it.next())
+        let (port, task) = await runLocalServer(router)
         let body = Data(#"{"msgtype":"text","text":{"content":"技术合同登记培训 12月8日"}}"#.utf8)
         let ok = try await CurlTransport().send(HTTPRequestSpec(
             url: "http://127.0.0.1:\(port)/hook", headers: [("Content-Type", "application/json; charset=utf-8")], body: body))
@@ -141,21 +128,16 @@ import TepaiStore
         var config = TepaiConfig()
         config.serverPort = 0
         config.queryRateLimitPerMinute = 2
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let daemon = TepaiDaemon(config: config, answers: service, logger: Logger(label: "test")) { continuation.yield($0) }
-        let task = Task { try await daemon.run() }
-        var it = ports.makeAsyncIterator()
-        let port = try #require(await it.next())
-        let url = "http://127.0.0.1:\(port)/v1/query?q=%E9%AB%98%E4%BC%81"
-        let curl = CurlTransport()
-        #expect(try await curl.send(HTTPRequestSpec(method: "GET", url: url)).status == 200)
-        #expect(try await curl.send(HTTPRequestSpec(method: "GET", url: url)).status == 200)
-        let refused = try await curl.send(HTTPRequestSpec(method: "GET", url: url))
-        #expect(refused.status == 429)
-        #expect(String(decoding: refused.body, as: UTF8.self).contains("at most 2 a minute"))
-        // Health checks are never limited.
-        #expect(try await curl.send(HTTPRequestSpec(method: "GET", url: "http://127.0.0.1:\(port)/healthz")).status == 200)
-        task.cancel()
-        _ = await task.result
+        try await withRunningDaemon({ TepaiDaemon(config: config, answers: service, logger: Logger(label: "test"), onListening: $0) }) { port in
+            let url = "http://127.0.0.1:\(port)/v1/query?q=%E9%AB%98%E4%BC%81"
+            let curl = CurlTransport()
+            #expect(try await curl.send(HTTPRequestSpec(method: "GET", url: url)).status == 200)
+            #expect(try await curl.send(HTTPRequestSpec(method: "GET", url: url)).status == 200)
+            let refused = try await curl.send(HTTPRequestSpec(method: "GET", url: url))
+            #expect(refused.status == 429)
+            #expect(String(decoding: refused.body, as: UTF8.self).contains("at most 2 a minute"))
+            // Health checks are never limited.
+            #expect(try await curl.send(HTTPRequestSpec(method: "GET", url: "http://127.0.0.1:\(port)/healthz")).status == 200)
+        }
     }
 }

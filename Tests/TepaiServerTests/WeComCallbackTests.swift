@@ -23,17 +23,9 @@ import TepaiDelivery
         }
         var logger = Logger(label: "test")
         logger.logLevel = .critical
-        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
-        let daemon = TepaiDaemon(config: config, answers: answers, logger: logger) { continuation.yield($0) }
-        let task = Task { try await daemon.run() }
-        var iterator = ports.makeAsyncIterator()
-        guard let port = await iterator.next() else { throw CancellationError() }
-        do { try await body(port) } catch {
-            task.cancel()
-            throw error
+        try await withRunningDaemon({ TepaiDaemon(config: config, answers: answers, logger: logger, onListening: $0) }) { port in
+            try await body(port)
         }
-        task.cancel()
-        _ = await task.result
     }
 
     static var key: [UInt8] { WeComCrypto.key(aesKey) ?? [] }
