@@ -85,35 +85,37 @@ public struct ConfigLoader: Sendable {
             guard size >= 0 else { throw ConfigError(source: source, key: "answer_cache_size", reason: "must be 0 (no cache) or more, found \(size)") }
             c.answerCacheSize = size
         }
-        if let channels = top["channels"], !channels.isNull {
-            guard case .array(let items) = channels else { throw ConfigError(source: source, key: "channels", reason: "expected a list of channels") }
-            c.channels = try items.enumerated().map { (i, item) throws(ConfigError) in try channel(item, index: i, reader: r, known: c.knownRegions) }
-            var names = Set<String>()
-            for ch in c.channels where !names.insert(ch.name).inserted {
-                throw ConfigError(source: source, key: "channels", reason: "two channels are named \"\(ch.name)\"; names must be unique")
-            }
-        }
+        if let channels = try namedList(top["channels"], "channels", source: source, name: \ChannelConfig.name, item: { (item, i) throws(ConfigError) in
+            try channel(item, index: i, reader: r, known: c.knownRegions)
+        }) { c.channels = channels }
         if let callbacks = top["callbacks"], !callbacks.isNull {
             guard let o = callbacks.objectValue else { throw ConfigError(source: source, key: "callbacks", reason: "expected {dingtalk_app_secret, generic_token, feishu_…, wecom_…}") }
             c.callbacks = try self.callbacks(o, reader: r)
         }
-        if let schedules = top["schedules"], !schedules.isNull {
-            guard case .array(let items) = schedules else { throw ConfigError(source: source, key: "schedules", reason: "expected a list of schedules") }
-            c.schedules = try items.enumerated().map { (i, item) throws(ConfigError) in try schedule(item, index: i, reader: r, channels: c.channels) }
-            var names = Set<String>()
-            for job in c.schedules where !names.insert(job.name).inserted {
-                throw ConfigError(source: source, key: "schedules", reason: "two schedules are named \"\(job.name)\"; names must be unique")
-            }
-        }
-        if let sources = top["sources"], !sources.isNull {
-            guard case .array(let items) = sources else { throw ConfigError(source: source, key: "sources", reason: "expected a list of sources") }
-            c.sources = try items.enumerated().map { (i, item) throws(ConfigError) in try self.source(item, index: i, reader: r, known: c.knownRegions) }
-            var names = Set<String>()
-            for (i, s) in c.sources.enumerated() where !names.insert(s.name).inserted {
-                throw ConfigError(source: source, key: "sources[\(i)].name", reason: "two sources are named \"\(s.name)\"; names must be unique")
-            }
-        }
+        let channels = c.channels
+        if let schedules = try namedList(top["schedules"], "schedules", source: source, name: \ScheduleConfig.name, item: { (item, i) throws(ConfigError) in
+            try schedule(item, index: i, reader: r, channels: channels)
+        }) { c.schedules = schedules }
+        let known = c.knownRegions
+        if let sources = try namedList(top["sources"], "sources", source: source, name: \SourceConfig.name, item: { (item, i) throws(ConfigError) in
+            try self.source(item, index: i, reader: r, known: known)
+        }) { c.sources = sources }
         return c
+    }
+
+    /// A list of named items (channels, schedules, sources): each item read on its own, names unique. Nil when
+    /// the key is absent or null.
+    func namedList<T>(_ raw: RawValue?, _ key: String, source: String, name: (T) -> String,
+                      item: (RawValue, Int) throws(ConfigError) -> T) throws(ConfigError) -> [T]? {
+        guard let raw, !raw.isNull else { return nil }
+        guard case .array(let items) = raw else { throw ConfigError(source: source, key: key, reason: "expected a list of \(key)") }
+        var list: [T] = []
+        for (i, element) in items.enumerated() { list.append(try item(element, i)) }
+        var names = Set<String>()
+        for (i, value) in list.enumerated() where !names.insert(name(value)).inserted {
+            throw ConfigError(source: source, key: "\(key)[\(i)].name", reason: "two \(key) are named \"\(name(value))\"; names must be unique")
+        }
+        return list
     }
 
     static let callbackKeys: Set<String> = [

@@ -36,6 +36,22 @@ import TepaiCore
         } throws: { ($0 as? ConfigError)?.key == "server.prot" }
     }
 
+    @Test func repeatedNamesAreNamedWithTheirPosition() {
+        #expect {
+            try ConfigLoader(environment: [:]).parse("channels: [{name: a, platform: log}, {name: a, platform: log}]", source: "t.yaml")
+        } throws: { ($0 as? ConfigError)?.key == "channels[1].name" }
+        #expect {
+            try ConfigLoader(environment: [:]).parse("""
+                schedules:
+                  - {name: x, digest: policy, cron: "0 9 * * *"}
+                  - {name: x, digest: fairs, cron: "0 9 * * *"}
+                """, source: "t.yaml")
+        } throws: { ($0 as? ConfigError)?.key == "schedules[1].name" }
+        #expect {
+            try ConfigLoader(environment: [:]).parse("sources: {name: x}", source: "t.yaml")
+        } throws: { ($0 as? ConfigError)?.key == "sources" }
+    }
+
     @Test func answerCacheSize() throws {
         #expect(try ConfigLoader(environment: [:]).parse("", source: "t.yaml").answerCacheSize == 4096)
         #expect(try ConfigLoader(environment: [:]).parse("answer_cache_size: 0", source: "t.yaml").answerCacheSize == 0)
