@@ -67,11 +67,12 @@ public struct AdminAPI: Sendable {
 
     /// Stores the switch first, so a restart keeps it, then applies it to the running daemon.
     func switchChannel(_ context: TepaiRequestContext, on: Bool) async throws -> Response {
-        guard let name = context.parameters.get("name"), live.channels.named(name) != nil else { return Routes.errorResponse(.notFound, "no such channel") }
+        guard let name = context.parameters.get("name"), var channel = live.channels.named(name) else { return Routes.errorResponse(.notFound, "no such channel") }
         try await switches.set(name, enabled: on)
         live.channels.setEnabled(name, on)
         logger.notice("channel switched", metadata: ["channel": "\(name)", "enabled": "\(on)"])
-        return Routes.jsonResponse(ChannelView(live.channels.named(name) ?? ChannelConfig(name: name, platform: .log)))
+        channel.enabled = on
+        return Routes.jsonResponse(ChannelView(channel))
     }
 
     struct ImportView: Encodable {
