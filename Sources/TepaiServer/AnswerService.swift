@@ -125,6 +125,8 @@ final class AnswerCache: @unchecked Sendable {
 
     init(capacity: Int) { self.capacity = max(0, capacity) }
 
+    var count: Int { lock.withLock { newer.count + older.count } }
+
     func get(_ key: Key) -> QueryResponse? {
         lock.withLock { newer[key] ?? older[key] }
     }

@@ -11,13 +11,19 @@ import TepaiStore
         let service = try await LiveServerTests.service(entries: LiveServerTests.entries, store: store, refreshInterval: .seconds(3600))
         let first = try await service.answer("高企认定条件")
         #expect(first.results.first?.id == "hte-cond")
-        #expect(try await service.answer("高企认定条件") == first)       // the same question: the cached answer
+        #expect(service.cache.count == 1)
+        #expect(try await service.answer("高企认定条件") == first)
+        #expect(service.cache.count == 1)                                  // the same question: served from the cache
         #expect(try await service.answer("高企认定条件", limit: 1) != first)  // another limit is another answer
+        #expect(service.cache.count == 2)
+        try await service.refresh()
+        #expect(service.cache.count == 2)                                  // nothing changed: the cache stays
 
         var changed = LiveServerTests.entries[1]
         changed.title = "高新技术企业认定条件（2026年修订）"
         _ = try await store.upsert([changed])
         try await service.refresh()
+        #expect(service.cache.count == 0)                                  // the store moved: all answers dropped
         let after = try await service.answer("高企认定条件")
         #expect(after.results.first?.title == changed.title, "\(after)")
     }
