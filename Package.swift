@@ -19,6 +19,8 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     ],
     targets: [
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
@@ -29,6 +31,16 @@ let package = Package(
         .target(
             name: "TepaiStore",
             dependencies: ["TepaiCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict),
+        // The PostgreSQL backend lives in its own module so postgres-nio (and its NIO/SSL graph) is
+        // linked only into the binary and the tests that can choose it.
+        .target(
+            name: "TepaiPostgres",
+            dependencies: [
+                "TepaiCore", "TepaiStore", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict),
         .target(
             name: "TepaiSearch",
@@ -79,6 +91,7 @@ let package = Package(
             name: "tepai",
             dependencies: [
                 "TepaiCore", "TepaiStore", "TepaiSearch", "TepaiRender", "TepaiDelivery", "TepaiServer", "TepaiSchedule", "TepaiSources",
+                "TepaiPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "UnixSignals", package: "swift-service-lifecycle"),
@@ -86,7 +99,8 @@ let package = Package(
             ],
             swiftSettings: strict),
         .testTarget(name: "TepaiCoreTests", dependencies: ["TepaiCore"], swiftSettings: strict),
-        .testTarget(name: "TepaiStoreTests", dependencies: ["TepaiCore", "TepaiStore"], swiftSettings: strict),
+        .testTarget(
+            name: "TepaiStoreTests", dependencies: ["TepaiCore", "TepaiStore", "TepaiPostgres"], swiftSettings: strict),
         .testTarget(name: "TepaiSearchTests", dependencies: ["TepaiCore", "TepaiSearch", "TepaiRender"], swiftSettings: strict),
         .testTarget(
             name: "TepaiScheduleTests",

@@ -8,12 +8,12 @@ import TepaiStore
 final class AttemptRecorder: Sendable {
     typealias Outcome = (OutboxMessage, AttemptResult, Double)
 
-    private let outbox: SQLiteOutbox
+    private let outbox: any OutboxStore
     private let buffer = LockedBuffer()
     private let signal: AsyncStream<Void>
     private let wake: AsyncStream<Void>.Continuation
 
-    init(outbox: SQLiteOutbox) {
+    init(outbox: any OutboxStore) {
         self.outbox = outbox
         (signal, wake) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }

@@ -6,7 +6,7 @@ import TepaiStore
 /// Sends what the outbox holds: claims due messages, respects each robot's rate limit, sends through the
 /// platform adapter, and records the answer (delivered, retry with backoff, or dead letter).
 public struct OutboxWorker: Sendable {
-    public let outbox: SQLiteOutbox
+    public let outbox: any OutboxStore
     public let sender: ChannelSender
     public let limiter: RobotRateLimiter
     public let channels: ChannelDirectory
@@ -15,7 +15,7 @@ public struct OutboxWorker: Sendable {
     /// The platforms' limits; tests and benchmarks may scale them.
     public var limits: @Sendable (Platform) -> RobotLimits = { RobotLimits.of($0) }
 
-    public init(outbox: SQLiteOutbox, sender: ChannelSender, limiter: RobotRateLimiter, channels: ChannelDirectory, logger: Logger) {
+    public init(outbox: any OutboxStore, sender: ChannelSender, limiter: RobotRateLimiter, channels: ChannelDirectory, logger: Logger) {
         self.outbox = outbox
         self.sender = sender
         self.limiter = limiter

@@ -18,11 +18,11 @@ public struct DigestRunReport: Sendable {
 public struct DigestJobRunner: Sendable {
     /// Replaced on reload (SIGHUP): a run takes the current one when it starts.
     public let composers: Live<DigestComposer>
-    public let ledger: DigestLedger
+    public let ledger: any DigestLedgerStore
     public let channels: ChannelDirectory
     public let logger: Logger
 
-    public init(composer: Live<DigestComposer>, ledger: DigestLedger, channels: ChannelDirectory, logger: Logger) {
+    public init(composer: Live<DigestComposer>, ledger: any DigestLedgerStore, channels: ChannelDirectory, logger: Logger) {
         composers = composer
         self.ledger = ledger
         self.channels = channels

@@ -10,13 +10,15 @@ import TepaiStore
 public struct Scheduler: Service {
     public let jobs: [ScheduleConfig]
     public let runner: DigestJobRunner
-    public let ledger: DigestLedger
+    public let ledger: any DigestLedgerStore
     public let logger: Logger
     public let clock: @Sendable () -> Date
     /// Longest sleep between checks, so that a changed wall clock is noticed.
     public var maxSleep: Double = 60
+    /// How long a replica may run one slot before another may take it over (it died mid-run).
+    public var slotLease: TimeInterval = 300
 
-    public init(jobs: [ScheduleConfig], runner: DigestJobRunner, ledger: DigestLedger, logger: Logger,
+    public init(jobs: [ScheduleConfig], runner: DigestJobRunner, ledger: any DigestLedgerStore, logger: Logger,
                 clock: @escaping @Sendable () -> Date = { Date() }) {
         self.jobs = jobs.filter(\.enabled)
         self.runner = runner
@@ -47,6 +49,8 @@ public struct Scheduler: Service {
             }
             guard let slot = job.cron.lastFire(after: last, upTo: now, in: zone),
                   now.timeIntervalSince(slot) >= Self.jitter(job: job, slot: slot) else { continue }
+            // Replicas sharing a database: one of them runs the slot, the others wait for it to advance.
+            guard try await ledger.claimSlot(job: job.name, slot: slot, now: now, lease: slotLease) else { continue }
             do {
                 _ = try await runner.run(job, now: now, period: runner.period(for: slot))
             } catch {

@@ -11,12 +11,12 @@ import TepaiStore
 /// what they enqueue.
 public struct AdminAPI: Sendable {
     public let config: TepaiConfig
-    public let store: SQLiteStore
-    public let outbox: SQLiteOutbox
+    public let store: any TepaiDatabase
+    public let outbox: any OutboxStore
     public let live: LiveSettings
     public let announcer: Announcer
     public let digests: DigestJobRunner
-    public let switches: ChannelSwitches
+    public let switches: any ChannelSwitchStore
     public let sender: ChannelSender
     public let reloader: SettingsReloader?
     public let clock: TepaiClock
@@ -24,15 +24,15 @@ public struct AdminAPI: Sendable {
     /// Largest request body accepted (entry imports); larger ones get 413.
     public var maxBodyBytes = 8 << 20
 
-    public init(config: TepaiConfig, store: SQLiteStore, live: LiveSettings, sender: ChannelSender, reloader: SettingsReloader? = nil,
+    public init(config: TepaiConfig, store: any TepaiDatabase, live: LiveSettings, sender: ChannelSender, reloader: SettingsReloader? = nil,
                 clock: TepaiClock, logger: Logger) {
         self.config = config
         self.store = store
         self.live = live
-        outbox = SQLiteOutbox(store: store)
+        outbox = store.makeOutbox()
         announcer = Announcer(templates: live.templates, outbox: outbox, channels: live.channels)
-        digests = DigestJobRunner(composer: live.composer, ledger: DigestLedger(store: store), channels: live.channels, logger: logger)
-        switches = ChannelSwitches(store: store)
+        digests = DigestJobRunner(composer: live.composer, ledger: store.makeLedger(), channels: live.channels, logger: logger)
+        switches = store.makeChannelSwitches()
         self.sender = sender
         self.reloader = reloader
         self.clock = clock

@@ -10,10 +10,10 @@ import TepaiStore
 public struct Announcer: Sendable {
     /// Replaced on reload (SIGHUP).
     public let templates: Live<TemplateSet>
-    public let outbox: SQLiteOutbox
+    public let outbox: any OutboxStore
     public let channels: ChannelDirectory
 
-    public init(templates: Live<TemplateSet>, outbox: SQLiteOutbox, channels: ChannelDirectory) {
+    public init(templates: Live<TemplateSet>, outbox: any OutboxStore, channels: ChannelDirectory) {
         self.templates = templates
         self.outbox = outbox
         self.channels = channels

@@ -10,6 +10,13 @@ public protocol CallbackEventLog: Sendable {
 /// The SQLite store's table of seen events (migration v4-callback-events): survives restarts.
 extension CallbackEventStore: CallbackEventLog {}
 
+/// Any backend's table of seen events (PostgreSQL: shared by every replica).
+public struct StoredCallbackEvents: CallbackEventLog {
+    public let events: any CallbackEventStoring
+    public init(_ events: any CallbackEventStoring) { self.events = events }
+    public func recordFirst(_ key: String, now: Date) async throws -> Bool { try await events.recordFirst(key, now: now) }
+}
+
 /// For daemons without a SQLite store (and tests): remembers events for the life of the process.
 public actor InMemoryCallbackEventLog: CallbackEventLog {
     private var seen: [String: Date] = [:]

@@ -10,12 +10,12 @@ import TepaiStore
 /// another process (`tepai channels disable`) every `switchRefresh`.
 public struct OutboxService: Service {
     public let worker: OutboxWorker
-    public let switches: ChannelSwitches?
+    public let switches: (any ChannelSwitchStore)?
     public let logger: Logger
     public var idle: Duration = .milliseconds(500)
     public var switchRefresh: Duration = .seconds(5)
 
-    public init(worker: OutboxWorker, switches: ChannelSwitches? = nil, logger: Logger) {
+    public init(worker: OutboxWorker, switches: (any ChannelSwitchStore)? = nil, logger: Logger) {
         self.worker = worker
         self.switches = switches
         self.logger = logger

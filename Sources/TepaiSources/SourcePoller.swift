@@ -10,7 +10,7 @@ import TepaiStore
 public struct SourcePoller: Sendable {
     public let sources: [SourceConfig]
     let store: any ContentStore
-    let state: SourceStateStore
+    let state: any SourceStateStoring
     let fetcher: FeedFetcher
     let validator: EntryValidator
     let timeZone: TimeZone
@@ -21,7 +21,7 @@ public struct SourcePoller: Sendable {
     /// A file modified less than this many seconds ago may still be being written: it waits for the next poll.
     public var settleSeconds: Double = 1
 
-    public init(sources: [SourceConfig], store: any ContentStore, state: SourceStateStore, fetcher: FeedFetcher,
+    public init(sources: [SourceConfig], store: any ContentStore, state: any SourceStateStoring, fetcher: FeedFetcher,
                 validator: EntryValidator, timeZone: TimeZone, logger: Logger, clock: @escaping @Sendable () -> Date = { Date() },
                 onChange: @escaping @Sendable () async -> Void = {}) {
         self.sources = sources

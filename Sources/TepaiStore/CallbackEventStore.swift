@@ -4,7 +4,7 @@ import GRDB
 /// The events inbound callbacks have already handled, keyed by platform and event id ("feishu:EVENT_ID").
 /// Inserting in a transaction decides who is first, so two deliveries of one event, on one replica or two
 /// sharing the database, are answered once; a restart keeps the memory. Rows are kept for `retention`.
-public final class CallbackEventStore: Sendable {
+public final class CallbackEventStore: CallbackEventStoring {
     /// Feishu retries an unacknowledged event for a few hours; a week covers that with room to spare.
     public static let retention: TimeInterval = 7 * 86_400
 
@@ -16,7 +16,7 @@ public final class CallbackEventStore: Sendable {
 
     /// Records the event; true when this is the first time its key is seen. A new row also prunes the rows
     /// older than the retention window (an indexed range delete, usually of nothing).
-    public func recordFirst(_ key: String, now: Date = Date()) async throws -> Bool {
+    public func recordFirst(_ key: String, now: Date) async throws -> Bool {
         let at = now.timeIntervalSince1970
         return try await pool.write { db in
             try db.execute(sql: "INSERT OR IGNORE INTO callback_events(event_key, received_at) VALUES (?, ?)", arguments: [key, at])

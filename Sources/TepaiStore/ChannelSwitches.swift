@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 
 /// Runtime on/off switches of channels, kept in the store so they survive a restart and a reload.
-public struct ChannelSwitches: Sendable {
+public struct ChannelSwitches: ChannelSwitchStore {
     let pool: DatabasePool
 
     public init(store: SQLiteStore) {
@@ -17,7 +17,7 @@ public struct ChannelSwitches: Sendable {
         }
     }
 
-    public func set(_ channel: String, enabled: Bool, now: Date = Date()) async throws {
+    public func set(_ channel: String, enabled: Bool, now: Date) async throws {
         try await pool.write { db in
             try db.execute(sql: """
                 INSERT INTO channel_switches(channel, enabled, updated_at) VALUES (?, ?, ?)

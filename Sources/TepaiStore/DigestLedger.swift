@@ -36,10 +36,10 @@ public struct DigestCommit: Sendable {
 /// The memory of digests and schedules: which entry versions each channel's round-ups carried, which
 /// periods were sent, and the last slot of each job. A round-up, its items and its outbox messages are
 /// written in one transaction, so a crash leaves either all of them or none.
-public final class DigestLedger: Sendable {
+public final class DigestLedger: DigestLedgerStore {
     let pool: DatabasePool
     /// Reminders carry their own idempotency keys and go straight to the outbox.
-    public let outbox: SQLiteOutbox
+    public let outbox: any OutboxStore
 
     public init(store: SQLiteStore) {
         pool = store.pool
@@ -93,6 +93,10 @@ public final class DigestLedger: Sendable {
             try Double.fetchOne(db, sql: "SELECT last_slot FROM schedule_state WHERE job = ?", arguments: [job]).map { Date(timeIntervalSince1970: $0) }
         }
     }
+
+    /// One SQLite file serves one daemon: the slot's compare-and-set in `advance` and the unique digest runs
+    /// already keep a second runner (a CLI run beside it) from queueing anything twice.
+    public func claimSlot(job: String, slot: Date, now: Date, lease: TimeInterval) async throws -> Bool { true }
 
     /// Moves the job's last slot from `from` (nil: never ran) to `to`; false when another process moved it first.
     public func advance(job: String, from: Date?, to: Date) async throws -> Bool {

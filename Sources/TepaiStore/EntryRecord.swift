@@ -3,27 +3,27 @@ import GRDB
 import TepaiCore
 
 /// The `entries` row. Tags and aliases are JSON arrays in text columns: they are always read with their entry.
-struct EntryRecord: Codable, FetchableRecord, PersistableRecord {
-    static let databaseTableName = "entries"
+package struct EntryRecord: Codable, FetchableRecord, PersistableRecord {
+    package static let databaseTableName = "entries"
 
-    var id: String
-    var kind: String
-    var title: String
-    var body: String
-    var tags: String
-    var region: String
-    var date: String?
-    var url: String?
-    var aliases: String
-    var startsAt: String?
-    var endsAt: String?
-    var deadline: String?
-    var venue: String?
-    var audience: String?
-    var format: String?
-    var contentHash: String
-    var createdAt: String
-    var updatedAt: String
+    package var id: String
+    package var kind: String
+    package var title: String
+    package var body: String
+    package var tags: String
+    package var region: String
+    package var date: String?
+    package var url: String?
+    package var aliases: String
+    package var startsAt: String?
+    package var endsAt: String?
+    package var deadline: String?
+    package var venue: String?
+    package var audience: String?
+    package var format: String?
+    package var contentHash: String
+    package var createdAt: String
+    package var updatedAt: String
 
     enum CodingKeys: String, CodingKey {
         case id, kind, title, body, tags, region, date, url, aliases
@@ -31,7 +31,7 @@ struct EntryRecord: Codable, FetchableRecord, PersistableRecord {
         case contentHash = "content_hash", createdAt = "created_at", updatedAt = "updated_at"
     }
 
-    init(_ e: Entry, hash: String, createdAt: String, updatedAt: String) {
+    package init(_ e: Entry, hash: String, createdAt: String, updatedAt: String) {
         id = e.id
         kind = e.kind.rawValue
         title = e.title
@@ -52,7 +52,7 @@ struct EntryRecord: Codable, FetchableRecord, PersistableRecord {
         self.updatedAt = updatedAt
     }
 
-    func entry() throws -> Entry {
+    package func entry() throws -> Entry {
         guard let kind = EntryKind(rawValue: kind) else { throw StoreError("entry \(id) has an unknown kind \"\(kind)\" in the database") }
         return Entry(
             id: id, kind: kind, title: title, body: body, tags: Self.decodeList(tags), region: region,
@@ -62,7 +62,7 @@ struct EntryRecord: Codable, FetchableRecord, PersistableRecord {
     }
 
     /// A JSON array of strings, written directly (JSONSerialization is the slowest part of large imports).
-    static func encodeList(_ list: [String]) -> String {
+    package static func encodeList(_ list: [String]) -> String {
         var out = "["
         for (i, item) in list.enumerated() {
             if i > 0 { out += "," }
@@ -83,12 +83,12 @@ struct EntryRecord: Codable, FetchableRecord, PersistableRecord {
         return out + "]"
     }
 
-    static func decodeList(_ text: String) -> [String] {
+    package static func decodeList(_ text: String) -> [String] {
         (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String] ?? []
     }
 
     /// A stable fingerprint of the content, so re-importing an unchanged entry is not a change.
-    static func hash(_ e: Entry) -> String {
+    package static func hash(_ e: Entry) -> String {
         var h = FNV1a()
         h.add(e.kind.rawValue); h.add(e.title); h.add(e.body)
         for t in e.tags { h.add(t) }

@@ -68,7 +68,7 @@ public struct RetryPolicy: Sendable {
 
 /// The durable outbox on the SQLite store. Every step is one transaction: a message is enqueued before it is
 /// sent, claimed before the HTTP request, and marked with the platform's answer after it.
-public final class SQLiteOutbox: Sendable {
+public final class SQLiteOutbox: OutboxStore {
     let pool: DatabasePool
     public let policy: RetryPolicy
 
@@ -93,7 +93,7 @@ public final class SQLiteOutbox: Sendable {
     /// Claims up to `limit` due messages (pending and due, in order) and marks them sending, in one statement.
     /// Claims up to `limit` due messages. Messages of `held` channels (switched off by an administrator)
     /// stay pending, untouched, until their channel is switched back on.
-    public func claim(limit: Int, now: Double, held: Set<String> = []) async throws -> [OutboxMessage] {
+    public func claim(limit: Int, now: Double, held: Set<String>) async throws -> [OutboxMessage] {
         let (clause, names) = Self.excluding(held)
         return try await pool.write { db in
             try OutboxMessage.fetchAll(db, sql: """
@@ -111,14 +111,9 @@ public final class SQLiteOutbox: Sendable {
         return (" AND channel NOT IN (\(Array(repeating: "?", count: held.count).joined(separator: ", ")))", held.sorted())
     }
 
-    /// Records an attempt's result and schedules the retry or the dead letter.
-    public func record(_ message: OutboxMessage, result: AttemptResult, latencyMs: Double, now: Double, random: Double = Double.random(in: 0..<1)) async throws {
-        try await recordAll([(message, result, latencyMs)], now: now, random: { random })
-    }
-
     /// Records the results of a whole pass in one transaction.
     public func recordAll(_ results: [(OutboxMessage, AttemptResult, Double)], now: Double,
-                          random: @Sendable () -> Double = { Double.random(in: 0..<1) }) async throws {
+                          random: @Sendable () -> Double) async throws {
         guard !results.isEmpty else { return }
         try await pool.write { [policy] db in
             let log = try db.makeStatement(sql: "INSERT INTO delivery_log(outbox_id, channel, at, outcome, code, message, latency_ms) VALUES (?, ?, ?, ?, ?, ?, ?)")
@@ -177,7 +172,7 @@ public final class SQLiteOutbox: Sendable {
 
     /// Dead letters back to pending, for an administrator who fixed the cause; returns how many.
     @discardableResult
-    public func retryDead(channel: String? = nil, now: Double) async throws -> Int {
+    public func retryDead(channel: String?, now: Double) async throws -> Int {
         try await pool.write { db in
             if let channel {
                 try db.execute(sql: "UPDATE outbox SET status = 'pending', attempts = 0, next_attempt_at = ? WHERE status = 'dead' AND channel = ?", arguments: [now, channel])
@@ -203,7 +198,7 @@ public final class SQLiteOutbox: Sendable {
     }
 
     /// The earliest time a pending message is due, if any.
-    public func nextDue(held: Set<String> = []) async throws -> Double? {
+    public func nextDue(held: Set<String>) async throws -> Double? {
         let (clause, names) = Self.excluding(held)
         return try await pool.read { db in
             try Double.fetchOne(db, sql: "SELECT MIN(next_attempt_at) FROM outbox WHERE status = 'pending'\(clause)", arguments: StatementArguments(names))
@@ -218,7 +213,7 @@ public final class SQLiteOutbox: Sendable {
         }
     }
 
-    public func deliveryLog(channel: String? = nil) async throws -> [DeliveryLogEntry] {
+    public func deliveryLog(channel: String?) async throws -> [DeliveryLogEntry] {
         try await pool.read { db in
             if let channel {
                 return try DeliveryLogEntry.filter(Column("channel") == channel).order(Column("id")).fetchAll(db)
@@ -243,5 +238,16 @@ public struct DeliveryLogEntry: Sendable, Codable, FetchableRecord, TableRecord 
     enum CodingKeys: String, CodingKey {
         case id, channel, at, outcome, code, message
         case outboxID = "outbox_id", latencyMs = "latency_ms"
+    }
+
+    public init(id: Int64, outboxID: Int64, channel: String, at: Double, outcome: String, code: Int?, message: String?, latencyMs: Double?) {
+        self.id = id
+        self.outboxID = outboxID
+        self.channel = channel
+        self.at = at
+        self.outcome = outcome
+        self.code = code
+        self.message = message
+        self.latencyMs = latencyMs
     }
 }

@@ -3,11 +3,13 @@ import GRDB
 import TepaiCore
 
 /// The embedded default store: one SQLite file in WAL mode through GRDB.
-public final class SQLiteStore: ContentStore {
+public final class SQLiteStore: TepaiDatabase {
     let pool: DatabasePool
+    public let location: String
 
     /// Opens (and creates, with its folder) the database at `path`, then brings the schema up to date.
     public init(path: String) throws {
+        location = path
         let dir = (path as NSString).deletingLastPathComponent
         if !dir.isEmpty { try? FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
         var config = Configuration()
@@ -85,6 +87,14 @@ public final class SQLiteStore: ContentStore {
     public func revision() async throws -> Int {
         try await pool.read { db in try Int.fetchOne(db, sql: "SELECT value FROM store_meta WHERE key = 'entries_revision'") ?? 0 }
     }
+
+    /// The file was opened and migrated by `init`.
+    public func prepare() async throws {}
+    public func makeOutbox(policy: RetryPolicy) -> any OutboxStore { SQLiteOutbox(store: self, policy: policy) }
+    public func makeLedger() -> any DigestLedgerStore { DigestLedger(store: self) }
+    public func makeChannelSwitches() -> any ChannelSwitchStore { ChannelSwitches(store: self) }
+    public func makeCallbackEvents() -> any CallbackEventStoring { CallbackEventStore(store: self) }
+    public func makeSourceState() -> any SourceStateStoring { SourceStateStore(store: self) }
 
     static func bumpRevision(_ db: Database) throws {
         try db.execute(sql: "UPDATE store_meta SET value = value + 1 WHERE key = 'entries_revision'")

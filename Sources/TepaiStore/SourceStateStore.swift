@@ -47,7 +47,7 @@ public struct SourceFileState: Sendable, Equatable {
 }
 
 /// Per-source and per-file state of the content sources (tables `source_state`, `source_files`).
-public final class SourceStateStore: Sendable {
+public final class SourceStateStore: SourceStateStoring {
     let pool: DatabasePool
 
     public init(store: SQLiteStore) {

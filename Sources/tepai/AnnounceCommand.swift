@@ -20,11 +20,11 @@ struct AnnounceCommand: AsyncParsableCommand {
         let config = try global.loadConfig()
         let unknown = channelNames.filter { n in !config.channels.contains { $0.name == n } }
         if !unknown.isEmpty { throw UserError("no channel named \(unknown.joined(separator: ", ")); see tepai channels list") }
-        guard let store = try global.openStore(config) as? SQLiteStore else { throw UserError("announce needs the SQLite store") }
+        let store = try global.openStore(config)
         guard let entry = try await store.entry(id: entryID) else { throw UserError("no entry with id \"\(entryID)\"") }
         let templates: TemplateSet
         do { templates = try TemplateSet(directory: config.templatesPath, overrides: config.templateOverridesPath) } catch { throw UserError("\(error)") }
-        let outbox = SQLiteOutbox(store: store)
+        let outbox = store.makeOutbox()
         let directory = try await global.channelDirectory(config)
         try await outbox.recoverInFlight()
         let announcer = Announcer(templates: Live(templates), outbox: outbox, channels: directory)

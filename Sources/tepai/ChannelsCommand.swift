@@ -76,8 +76,7 @@ struct ChannelsCommand: AsyncParsableCommand {
         let config = try global.loadConfig()
         let unknown = names.filter { n in !config.channels.contains { $0.name == n } }
         if !unknown.isEmpty { throw UserError("no channel named \(unknown.joined(separator: ", ")); see tepai channels list") }
-        guard let store = try global.openStore(config) as? SQLiteStore else { throw UserError("channel switches need the SQLite store") }
-        let switches = ChannelSwitches(store: store)
+        let switches = try global.openStore(config).makeChannelSwitches()
         for name in names {
             try await switches.set(name, enabled: enabled)
             print("\(name): \(enabled ? "enabled" : "disabled")")

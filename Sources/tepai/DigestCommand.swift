@@ -23,7 +23,7 @@ struct DigestCommand: AsyncParsableCommand {
         var channel: ChannelConfig
         var jobs: [ScheduleConfig]
         var runner: DigestJobRunner
-        var store: SQLiteStore
+        var store: any TepaiDatabase
         var config: TepaiConfig
         var now: Date
 
@@ -38,10 +38,9 @@ struct DigestCommand: AsyncParsableCommand {
             self.channel = channel
             jobs = DigestJobRunner.jobs(for: channel, in: config.schedules, named: selection.schedules)
             if jobs.isEmpty { throw UserError("no schedule sends to \(channel.name) (its kinds: \(channel.kinds.isEmpty ? "all" : channel.kinds.map(\.rawValue).joined(separator: ", ")))") }
-            guard let sqlite = try global.openStore(config) as? SQLiteStore else { throw UserError("digests need the SQLite store") }
-            store = sqlite
+            store = try global.openStore(config)
             let composer = try global.digestTemplates(config).composer
-            runner = DigestJobRunner(composer: Live(composer), ledger: DigestLedger(store: sqlite), channels: ChannelDirectory(config.channels), logger: .cli())
+            runner = DigestJobRunner(composer: Live(composer), ledger: store.makeLedger(), channels: ChannelDirectory(config.channels), logger: .cli())
             now = try global.clock(config).instant()
         }
 
@@ -96,7 +95,7 @@ struct DigestCommand: AsyncParsableCommand {
                 print("\(job.name): \(what)")
             }
             guard !keys.isEmpty else { return }
-            let outbox = SQLiteOutbox(store: s.store)
+            let outbox = s.store.makeOutbox()
             let worker = OutboxWorker(outbox: outbox, sender: ChannelSender(transport: CurlTransport(), logger: .cli()),
                                       limiter: RobotRateLimiter(), channels: s.runner.channels, logger: .cli())
             try await worker.drain(deadline: Date().addingTimeInterval(Double(timeout)))

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import TepaiCore
+import TepaiPostgres
 import TepaiRender
 import TepaiSchedule
 import TepaiSearch
@@ -36,9 +37,11 @@ struct GlobalOptions: ParsableArguments {
         return TepaiClock(timeZone: config.timezone, pinned: pinned)
     }
 
-    func openStore(_ config: TepaiConfig) throws -> any ContentStore {
-        if config.database.hasPrefix("postgres://") || config.database.hasPrefix("postgresql://") {
-            throw UserError("database \(config.database): PostgreSQL is not supported by this build yet; use a SQLite path")
+    /// The configured backend: a `postgres://` URL opens the shared PostgreSQL store (connected and migrated
+    /// on first use), anything else a SQLite file. Errors show the URL with its password masked.
+    func openStore(_ config: TepaiConfig, logger: Logger = .cli()) throws -> any TepaiDatabase {
+        if PostgresURL.isPostgres(config.database) {
+            do { return try PostgresStore(url: config.database, logger: logger) } catch { throw UserError("\(error)") }
         }
         return try SQLiteStore(path: config.database)
     }
@@ -60,8 +63,7 @@ struct GlobalOptions: ParsableArguments {
 extension GlobalOptions {
     /// The configured channels with the runtime switches stored in the database laid over them.
     func channelDirectory(_ config: TepaiConfig) async throws -> ChannelDirectory {
-        guard let store = try openStore(config) as? SQLiteStore else { return ChannelDirectory(config.channels) }
-        return ChannelDirectory(config.channels, overrides: try await ChannelSwitches(store: store).all())
+        ChannelDirectory(config.channels, overrides: try await openStore(config).makeChannelSwitches().all())
     }
 
     /// The templates (with overrides) and the digest composer on them; a broken or missing template is a

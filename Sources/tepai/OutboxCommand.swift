@@ -9,10 +9,9 @@ struct OutboxCommand: AsyncParsableCommand {
         commandName: "outbox", abstract: "Inspect and drive the outbox of pending messages.",
         subcommands: [Status.self, Run.self, RetryDead.self])
 
-    static func open(_ global: GlobalOptions) throws -> (TepaiConfig, SQLiteOutbox) {
+    static func open(_ global: GlobalOptions) throws -> (TepaiConfig, any OutboxStore) {
         let config = try global.loadConfig()
-        guard let store = try global.openStore(config) as? SQLiteStore else { throw UserError("the outbox needs the SQLite store") }
-        return (config, SQLiteOutbox(store: store))
+        return (config, try global.openStore(config).makeOutbox())
     }
 
     struct Status: AsyncParsableCommand {

@@ -51,9 +51,9 @@ struct SourcesCommand: AsyncParsableCommand {
                 print("no sources configured (see \"sources\" in the configuration)")
                 return
             }
-            guard let sqlite = try global.openStore(config) as? SQLiteStore else { throw UserError("sources need the SQLite store") }
+            let store = try global.openStore(config)
             let poller = SourcePoller(
-                sources: chosen, store: sqlite, state: SourceStateStore(store: sqlite), fetcher: FeedFetcher(transport: CurlTransport()),
+                sources: chosen, store: store, state: store.makeSourceState(), fetcher: FeedFetcher(transport: CurlTransport()),
                 validator: EntryValidator(knownRegions: config.knownRegions, strict: config.strictImport),
                 timeZone: config.timezone, logger: .cli())
             var failed = false
@@ -66,8 +66,7 @@ struct SourcesCommand: AsyncParsableCommand {
         }
     }
 
-    static func stateStore(_ global: GlobalOptions, _ config: TepaiConfig) throws -> SourceStateStore {
-        guard let sqlite = try global.openStore(config) as? SQLiteStore else { throw UserError("sources need the SQLite store") }
-        return SourceStateStore(store: sqlite)
+    static func stateStore(_ global: GlobalOptions, _ config: TepaiConfig) throws -> any SourceStateStoring {
+        try global.openStore(config).makeSourceState()
     }
 }
