@@ -111,7 +111,7 @@ let package = Package(
         .testTarget(
             name: "TepaiCLITests",
             dependencies: [
-                "tepai", "TepaiCore", "TepaiStore", "TepaiDelivery", .product(name: "Hummingbird", package: "hummingbird"),
+                "tepai", "TepaiCore", "TepaiStore", "TepaiDelivery", "TepaiPostgres", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: strict),

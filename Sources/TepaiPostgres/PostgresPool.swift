@@ -69,6 +69,10 @@ final class PostgresPool: Sendable {
             let detail = p.serverInfo?[.detail].map { " (\($0))" } ?? ""
             return StoreError("PostgreSQL \(url): \(reason)\(detail)")
         }
+        if error is PostgresDecodingError {
+            // Column, types and position; no values (those stay out of logs).
+            return StoreError("PostgreSQL \(url): a column did not decode: \(String(reflecting: error))")
+        }
         return StoreError("PostgreSQL \(url): \(error)")
     }
 }

@@ -171,3 +171,21 @@ extension PostgresStore {
         _ = try await ready().rows(PostgresQuery(unsafeSQL: sql))
     }
 }
+
+extension PostgresStore {
+    /// One integer from a raw query (tests and benchmarks read the shared tables with it).
+    public func scalar(_ sql: String) async throws -> Int {
+        let pool = try await ready()
+        do { return try await pool.rows(PostgresQuery(unsafeSQL: sql)).first.map { try $0[0].decode(Int.self) } ?? 0 } catch {
+            throw pool.failure(error)
+        }
+    }
+
+    /// Rows of text columns from a raw query.
+    public func texts(_ sql: String) async throws -> [[String]] {
+        let pool = try await ready()
+        do { return try await pool.rows(PostgresQuery(unsafeSQL: sql)).map { row in try (0..<row.count).map { try row[$0].decode(String.self) } } } catch {
+            throw pool.failure(error)
+        }
+    }
+}
