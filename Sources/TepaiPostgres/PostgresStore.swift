@@ -166,8 +166,8 @@ func withDeadline<T: Sendable>(_ limit: Duration, what: String, _ body: @escapin
 }
 
 extension PostgresStore {
-    /// Runs one raw statement (tests use it to make the database refuse a row).
-    func execute(_ sql: String) async throws {
+    /// Runs one raw statement (tests make the database refuse a row with it; benchmarks empty tables).
+    public func execute(_ sql: String) async throws {
         _ = try await ready().rows(PostgresQuery(unsafeSQL: sql))
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import TepaiCore
 import TepaiDelivery
+import TepaiPostgres
 import TepaiStore
 
 /// Pushes generated messages through the real outbox and worker to a local sink: enqueue, claim, send
@@ -14,12 +15,24 @@ struct BenchDeliverCommand: AsyncParsableCommand {
     @Option(help: "Base URL of the sink; channel i posts to SINK/hook/i.") var sink: String
     @Option(help: "Messages in all.") var messages = 10_000
     @Option(help: "Channels (robots).") var channels = 100
-    @Option(help: "Database file (deleted first).") var db = "/tmp/tepai-bench-deliver.sqlite"
+    @Option(help: "Database file (deleted first), or a postgres:// URL (its outbox emptied first).")
+    var db = "/tmp/tepai-bench-deliver.sqlite"
+    @Flag(help: "Only empty the outbox and enqueue the messages (for --drain-only replicas).") var enqueueOnly = false
+    @Flag(help: "Only send what the outbox holds, until it is settled; several processes may drain one PostgreSQL outbox.")
+    var drainOnly = false
 
     func run() async throws {
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) }
-        let store = try SQLiteStore(path: db)
-        let outbox = SQLiteOutbox(store: store)
+        let store: any TepaiDatabase
+        if PostgresURL.isPostgres(db) {
+            let pg = try PostgresStore(url: db, logger: Logger(label: "bench"))
+            try await pg.prepare()
+            if !drainOnly { try await pg.execute("TRUNCATE outbox, delivery_log") }
+            store = pg
+        } else {
+            if !drainOnly { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: db + suffix) } }
+            store = try SQLiteStore(path: db)
+        }
+        let outbox = store.makeOutbox()
         let configs = (0..<channels).map { ChannelConfig(name: "c\($0)", platform: .json, url: "\(sink)/hook/\($0)", format: "text") }
         let now = Date().timeIntervalSince1970
         let batch = (0..<messages).map { i in
@@ -28,12 +41,21 @@ struct BenchDeliverCommand: AsyncParsableCommand {
         }
         var logger = Logger(label: "bench")
         logger.logLevel = .error
-        let started = ContinuousClock.now
-        try await outbox.enqueue(batch)
-        let enqueued = ContinuousClock.now - started
         var worker = OutboxWorker(outbox: outbox, sender: ChannelSender(transport: CurlTransport(), logger: logger),
                                   limiter: RobotRateLimiter(enabled: false), channels: ChannelDirectory(configs), logger: logger)
         worker.batchSize = 256
+        if enqueueOnly {
+            try await outbox.enqueue(batch)
+            print(try Output.json(["engine": "tepai outbox", "enqueued": "\(messages)", "database": Self.masked(db)]))
+            return
+        }
+        if drainOnly {
+            try await drain(worker, outbox)
+            return
+        }
+        let started = ContinuousClock.now
+        try await outbox.enqueue(batch)
+        let enqueued = ContinuousClock.now - started
         try await worker.drain(deadline: Date().addingTimeInterval(600))
         let total = ContinuousClock.now - started
         let delivered = try await outbox.counts()[.delivered] ?? 0
@@ -44,4 +66,29 @@ struct BenchDeliverCommand: AsyncParsableCommand {
             "msgs_per_s": String(format: "%.0f", Double(delivered) / seconds),
         ]))
     }
+
+    /// Sends until nothing is pending or in flight anywhere; prints this process's count and the wall-clock
+    /// times of its start and of its last send, so a script can time several replicas together.
+    func drain(_ worker: OutboxWorker, _ outbox: any OutboxStore) async throws {
+        let start = Date().timeIntervalSince1970
+        var last = start, sent = 0
+        let deadline = Date().addingTimeInterval(600)
+        while Date() < deadline {
+            let made = try await worker.runOnce()
+            if made > 0 {
+                sent += made
+                last = Date().timeIntervalSince1970
+                continue
+            }
+            let counts = try await outbox.counts()
+            if (counts[.pending] ?? 0) + (counts[.sending] ?? 0) == 0 { break }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        print(try Output.json([
+            "engine": "tepai outbox replica", "sent": "\(sent)", "start": String(format: "%.3f", start),
+            "last_send": String(format: "%.3f", last), "database": Self.masked(db),
+        ]))
+    }
+
+    static func masked(_ db: String) -> String { PostgresURL.isPostgres(db) ? PostgresURL.mask(db) : db }
 }
