@@ -8,19 +8,19 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds="${1:-3}"
 command -v nginx >/dev/null || apt-get install -y -qq nginx
-tepai=.build/release/tepai
+tepai="${TEPAI_BIN:-.build/release/tepai}"
 [ -x "$tepai" ] || swift build -c release --product tepai
 base="$(scripts/pg-test-server.sh start)"
 pgdir="${TEPAI_PG_DIR:-/tmp/tepai-pg}"
-psql "postgresql://tepai@127.0.0.1:${TEPAI_PG_PORT:-55432}/tepai" -h "$pgdir" -qc "DROP DATABASE IF EXISTS tepai_bench" >/dev/null
-psql "postgresql://tepai@127.0.0.1:${TEPAI_PG_PORT:-55432}/tepai" -h "$pgdir" -qc "CREATE DATABASE tepai_bench" >/dev/null
+psql -h "$pgdir" -p "${TEPAI_PG_PORT:-55432}" -U tepai -d tepai -qc "DROP DATABASE IF EXISTS tepai_bench" >/dev/null
+psql -h "$pgdir" -p "${TEPAI_PG_PORT:-55432}" -U tepai -d tepai -qc "CREATE DATABASE tepai_bench" >/dev/null
 pg="${base/\/tepai\?/\/tepai_bench?}"
 nginx -c "$PWD/bench/nginx-sink.conf" -s stop 2>/dev/null || true
 nginx -c "$PWD/bench/nginx-sink.conf"
 trap 'nginx -c "$PWD/bench/nginx-sink.conf" -s stop' EXIT
 sleep 0.5
 sink=http://127.0.0.1:18080
-messages=10000
+messages="${TEPAI_BENCH_MESSAGES:-10000}"
 echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores, $messages messages, 100 channels"
 
 # One setup: fill, then N drainers at once; prints one JSON line with the combined rate.

@@ -31,20 +31,23 @@ public final class PostgresOutbox: OutboxStore {
         return try await pool.transaction { conn in try await Self.insert(messages, conn, pool.logger) }
     }
 
-    /// Inserts inside the caller's transaction; returns how many keys were new.
+    /// Inserts inside the caller's transaction, in one statement over arrays; returns how many keys were new.
+    /// (An empty URL is stored as NULL: arrays carry no NULLs here.)
     static func insert(_ messages: [OutboxMessage], _ conn: PostgresConnection, _ logger: Logger) async throws -> Int {
-        var added = 0
-        for m in messages {
-            let new = try await conn.rows("""
-                INSERT INTO outbox (idempotency_key, channel, title, content, url, part, parts, status, attempts,
-                                    next_attempt_at, created_at)
-                VALUES (\(m.idempotencyKey), \(m.channel), \(m.title), \(m.content), \(m.url), \(m.part), \(m.parts),
-                        \(m.status.rawValue), \(m.attempts), \(m.nextAttemptAt), \(m.createdAt))
-                ON CONFLICT (idempotency_key) DO NOTHING RETURNING id
-                """, logger: logger)
-            added += new.count
-        }
-        return added
+        guard !messages.isEmpty else { return 0 }
+        let keys = messages.map(\.idempotencyKey), channels = messages.map(\.channel), titles = messages.map(\.title)
+        let contents = messages.map(\.content), urls = messages.map { $0.url ?? "" }, parts = messages.map(\.part)
+        let counts = messages.map(\.parts), statuses = messages.map(\.status.rawValue), attempts = messages.map(\.attempts)
+        let next = messages.map(\.nextAttemptAt), created = messages.map(\.createdAt)
+        return try await conn.rows("""
+            INSERT INTO outbox (idempotency_key, channel, title, content, url, part, parts, status, attempts, next_attempt_at, created_at)
+            SELECT k, c, t, b, NULLIF(u, ''), p, n, s, a, d, r
+            FROM unnest(\(keys)::text[], \(channels)::text[], \(titles)::text[], \(contents)::text[], \(urls)::text[],
+                        \(parts)::bigint[], \(counts)::bigint[], \(statuses)::text[], \(attempts)::bigint[],
+                        \(next)::float8[], \(created)::float8[]) WITH ORDINALITY AS m(k, c, t, b, u, p, n, s, a, d, r, i)
+            ORDER BY i
+            ON CONFLICT (idempotency_key) DO NOTHING RETURNING id
+            """, logger: logger).count
     }
 
     public func claim(limit: Int, now: Double, held: Set<String>) async throws -> [OutboxMessage] {
@@ -98,21 +101,29 @@ public final class PostgresOutbox: OutboxStore {
             planned.append((id, m.channel, status.rawValue, next, error, delivered, entry.0, entry.1, entry.2, latencyMs))
         }
         let me = pool.replicaID
-        let rows = planned
+        // Two statements for the whole batch (arrays, NULLs as sentinels): a replica records hundreds of
+        // outcomes per transaction without a round trip each.
+        let ids = planned.map(\.id), statuses = planned.map(\.status), next = planned.map(\.next)
+        let errors = planned.map { $0.error ?? "" }, delivered = planned.map { $0.delivered ?? -1 }
+        let channels = planned.map(\.channel), outcomes = planned.map(\.outcome), codes = planned.map { $0.code ?? Int.min }
+        let texts = planned.map { $0.text ?? "" }, latencies = planned.map(\.latency)
         try await pool.transaction { conn in
-            for p in rows {
-                // Only this replica's live claim is settled: a claim that expired and went to another replica
-                // belongs to that one now.
-                _ = try await conn.rows("""
-                    UPDATE outbox SET status = \(p.status), next_attempt_at = \(p.next), last_error = \(p.error),
-                                      delivered_at = \(p.delivered), claimed_at = NULL, claimed_by = NULL, claim_expires_at = NULL
-                    WHERE id = \(p.id) AND status = 'sending' AND claimed_by = \(me)
-                    """, logger: pool.logger)
-                _ = try await conn.rows("""
-                    INSERT INTO delivery_log(outbox_id, channel, at, outcome, code, message, latency_ms)
-                    VALUES (\(p.id), \(p.channel), \(now), \(p.outcome), \(p.code), \(p.text), \(p.latency))
-                    """, logger: pool.logger)
-            }
+            // Only this replica's live claim is settled: a claim that expired and went to another replica
+            // belongs to that one now.
+            _ = try await conn.rows("""
+                UPDATE outbox o SET status = v.s, next_attempt_at = v.n, last_error = NULLIF(v.e, ''),
+                                    delivered_at = NULLIF(v.d, -1), claimed_at = NULL, claimed_by = NULL, claim_expires_at = NULL
+                FROM unnest(\(ids)::bigint[], \(statuses)::text[], \(next)::float8[], \(errors)::text[], \(delivered)::float8[])
+                     AS v(id, s, n, e, d)
+                WHERE o.id = v.id AND o.status = 'sending' AND o.claimed_by = \(me)
+                """, logger: pool.logger)
+            _ = try await conn.rows("""
+                INSERT INTO delivery_log(outbox_id, channel, at, outcome, code, message, latency_ms)
+                SELECT id, c, \(now), o, NULLIF(k, \(Int.min)), NULLIF(t, ''), l
+                FROM unnest(\(ids)::bigint[], \(channels)::text[], \(outcomes)::text[], \(codes)::bigint[], \(texts)::text[],
+                            \(latencies)::float8[]) WITH ORDINALITY AS v(id, c, o, k, t, l, i)
+                ORDER BY i
+                """, logger: pool.logger)
         }
     }
 
