@@ -77,12 +77,16 @@ public final class PostgresLedger: DigestLedgerStore {
         let pool = try await store.ready()
         let me = pool.replicaID
         let at = now.timeIntervalSince1970
-        // New slot: the insert decides. Known slot: taken over only when its holder's lease has run out (or
-        // it is ours already, after a failed run).
+        // First run of the job: the insert decides. Otherwise the lease passes on when its holder's lease ran
+        // out, when it is ours already (a failed run tried again), or when its slot is done and this is a later
+        // one. A replica that read a stale last slot (another is running the current one) gets nothing, so
+        // two slots of one job never run side by side.
         return try await !pool.rows("""
             INSERT INTO schedule_leases(job, slot, holder, expires_at) VALUES (\(job), \(slot.timeIntervalSince1970), \(me), \(at + lease))
-            ON CONFLICT (job, slot) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+            ON CONFLICT (job) DO UPDATE SET slot = excluded.slot, holder = excluded.holder, expires_at = excluded.expires_at
             WHERE schedule_leases.expires_at < \(at) OR schedule_leases.holder = excluded.holder
+               OR (excluded.slot > schedule_leases.slot
+                   AND schedule_leases.slot <= COALESCE((SELECT last_slot FROM schedule_state WHERE job = excluded.job), '-Infinity'::float8))
             RETURNING holder
             """).isEmpty
     }

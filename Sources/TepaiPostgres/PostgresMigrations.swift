@@ -56,11 +56,12 @@ enum PostgresMigrations {
                 period text NOT NULL, PRIMARY KEY (channel, digest, entry_id, content_hash))
             """,
             "CREATE TABLE schedule_state (job text PRIMARY KEY, last_slot double precision NOT NULL)",
-            // Which replica runs a job's slot, until when: one runs it, another takes over only if it expires.
+            // Which replica runs a job, for which slot, until when: one replica runs one slot of a job at a time;
+            // another takes over when the slot is done (schedule_state moved past it) or the lease expired.
             """
             CREATE TABLE schedule_leases (
-                job text NOT NULL, slot double precision NOT NULL, holder text NOT NULL,
-                expires_at double precision NOT NULL, PRIMARY KEY (job, slot))
+                job text PRIMARY KEY, slot double precision NOT NULL, holder text NOT NULL,
+                expires_at double precision NOT NULL)
             """,
         ]),
         ("v4-callback-events", [

@@ -56,8 +56,8 @@ public protocol DigestLedgerStore: Sendable {
     func lastSlot(job: String) async throws -> Date?
     /// Moves the job's last slot from `from` to `to`; false when another process moved it first.
     func advance(job: String, from: Date?, to: Date) async throws -> Bool
-    /// Takes the lease to run `job` for `slot`: true for exactly one caller until `lease` seconds pass
-    /// without the slot being advanced (its holder died), then for one other.
+    /// Takes the lease to run `job` for `slot`: one caller at a time runs one slot of a job; the lease passes
+    /// to another caller once the slot is advanced past, or after `lease` seconds (its holder died).
     func claimSlot(job: String, slot: Date, now: Date, lease: TimeInterval) async throws -> Bool
 }
 

@@ -96,7 +96,8 @@ import TepaiStore
         }
 
         // One round-up per channel, composed once; 30 announcements to each channel.
-        #expect(try await store.scalar("SELECT COUNT(*) FROM digest_runs") == Self.channels.count)
+        let perChannel = try await store.texts("SELECT channel || ' ' || period FROM digest_runs ORDER BY 1").map { $0[0] }
+        #expect(perChannel.count == Self.channels.count, "round-ups: \(perChannel)")
         let digestParts = try await store.scalar("SELECT COALESCE(SUM(parts), 0)::bigint FROM digest_runs")
         #expect(queued == digestParts + 30 * Self.channels.count, "queued \(queued), digest parts \(digestParts)")
         let outbox = try await store.makeOutbox().counts()

@@ -71,7 +71,26 @@ import TepaiStore
         #expect(try await !all[other].claimSlot(job: "j", slot: slot, now: slot.addingTimeInterval(299), lease: 300))
         #expect(try await all[other].claimSlot(job: "j", slot: slot, now: slot.addingTimeInterval(311), lease: 300))
         #expect(try await !all[winner].claimSlot(job: "j", slot: slot, now: slot.addingTimeInterval(312), lease: 300))
-        #expect(try await all[winner].claimSlot(job: "j", slot: slot.addingTimeInterval(3600), now: slot.addingTimeInterval(3600), lease: 300))
+        // The slot is done: the next one goes to whoever asks first.
+        #expect(try await all[other].advance(job: "j", from: nil, to: slot))
+        let next = slot.addingTimeInterval(60)
+        #expect(try await all[winner].claimSlot(job: "j", slot: next, now: slot.addingTimeInterval(320), lease: 300))
+        #expect(try await !all[other].claimSlot(job: "j", slot: next, now: slot.addingTimeInterval(321), lease: 300))
+    }
+
+    /// A replica that read the last slot before another advanced it must not run a later slot beside the one
+    /// still running (two round-ups of one job, a minute apart, both carrying the same entries).
+    @Test func aLaterSlotWaitsUntilTheRunningOneIsDone() async throws {
+        guard let db = try await Backend.postgres.fresh() else { return }
+        let (a, b) = (try await db.open().makeLedger(), try await db.open().makeLedger())
+        let s1 = Date(timeIntervalSince1970: 1_800_000_000), s2 = s1.addingTimeInterval(60)
+        #expect(try await a.advance(job: "j", from: nil, to: s1.addingTimeInterval(-600)))
+        #expect(try await a.claimSlot(job: "j", slot: s1, now: s1, lease: 300))
+        #expect(try await !b.claimSlot(job: "j", slot: s2, now: s2, lease: 300))
+        #expect(try await a.advance(job: "j", from: s1.addingTimeInterval(-600), to: s1))
+        // Done with s1: a stale request for s1 gets nothing, the next slot goes through.
+        #expect(try await !b.claimSlot(job: "j", slot: s1, now: s2, lease: 300))
+        #expect(try await b.claimSlot(job: "j", slot: s2, now: s2, lease: 300))
     }
 
     @Test(arguments: Backend.allCases) func channelSwitchesAreSharedAndOverwritten(_ backend: Backend) async throws {
