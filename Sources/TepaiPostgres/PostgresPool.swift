@@ -41,6 +41,28 @@ final class PostgresPool: Sendable {
 
     deinit { runner.cancel() }
 
+    /// Opens one connection of its own and closes it: the pool retries failed connections quietly in the
+    /// background, so a wrong password or an unreachable server would otherwise show only as a timeout.
+    func probe() async throws {
+        var config: PostgresConnection.Configuration
+        if let dir = url.socketDirectory {
+            config = .init(unixSocketPath: "\(dir)/.s.PGSQL.\(url.port)", username: url.user, password: url.password, database: url.database)
+        } else {
+            let tls: PostgresConnection.Configuration.TLS
+            switch url.tls {
+            case .disable: tls = .disable
+            case .prefer: tls = .prefer(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            case .require: tls = .require(try NIOSSLContext(configuration: .makeClientConfiguration()))
+            }
+            config = .init(host: url.host, port: url.port, username: url.user, password: url.password, database: url.database, tls: tls)
+        }
+        config.options.connectTimeout = .seconds(10)
+        do {
+            let connection = try await PostgresConnection.connect(configuration: config, id: 0, logger: logger)
+            try await connection.close()
+        } catch { throw failure(error) }
+    }
+
     /// Runs a statement and collects its rows; errors name the database (password masked) and the server's reason.
     func rows(_ query: PostgresQuery) async throws -> [PostgresRandomAccessRow] {
         do {
@@ -65,7 +87,7 @@ final class PostgresPool: Sendable {
             return failure(inner)
         }
         if let p = error as? PSQLError {
-            let reason = p.serverInfo?[.message] ?? "\(p.code)"
+            let reason = p.serverInfo?[.message] ?? p.underlying.map { "\(p.code): \($0)" } ?? "\(p.code)"
             let detail = p.serverInfo?[.detail].map { " (\($0))" } ?? ""
             return StoreError("PostgreSQL \(url): \(reason)\(detail)")
         }

@@ -19,7 +19,8 @@ public final class PostgresStore: TepaiDatabase {
         self.pool = pool
         ready = Task {
             _ = try await withDeadline(Self.connectDeadline, what: "cannot reach PostgreSQL \(url) within 30 s") {
-                try await PostgresMigrations.migrate(pool)
+                try await pool.probe()
+                return try await PostgresMigrations.migrate(pool)
             }
         }
     }

@@ -41,6 +41,7 @@ import TepaiStore
         } catch {
             let message = "\(error)"
             #expect(message.contains("127.0.0.1:\(server.port)/\(server.database)"))
+            #expect(message.contains("password authentication failed"), "\(message)")
             #expect(!message.contains(wrong.password ?? "?"))
         }
     }
