@@ -22,6 +22,7 @@ struct ServeCommand: AsyncParsableCommand {
         let service = try await global.answerService(config, store: store, logger: logger)
         var services: [any Service] = []
         var admin: AdminAPI?
+        var console: Console?
         var callbackEvents: any CallbackEventLog = InMemoryCallbackEventLog()
         if let sqlite = store as? SQLiteStore {
             callbackEvents = CallbackEventStore(store: sqlite)
@@ -41,7 +42,10 @@ struct ServeCommand: AsyncParsableCommand {
                                reloader: reloader, clock: clock, logger: logger)
             // A pinned --now is for reproducible runs: the scheduler then sees that moment, not the wall clock.
             let now: @Sendable () -> Date = { clock.instant() }
-            services.append(Scheduler(jobs: config.schedules, runner: api.digests, ledger: DigestLedger(store: sqlite), logger: logger, clock: now))
+            services.append(Scheduler(jobs: config.schedules, runner: api.digests, ledger: DigestLedger(store: sqlite), logger: logger, clock: now,
+                                      overrides: ScheduleOverrides(store: sqlite)))
+            // A missing or broken console template stops the start here, with its file and line.
+            console = try Console(admin: api, templatesPath: config.templatesPath, secureCookies: config.secureCookies, logger: logger)
             if !config.sources.isEmpty {
                 // A polled change is answerable at once: the index is rebuilt as soon as a poll stored something.
                 let poller = SourcePoller(
@@ -59,6 +63,6 @@ struct ServeCommand: AsyncParsableCommand {
             admin = api
         }
         try await TepaiDaemon(config: config, answers: service, logger: logger, services: services, admin: admin,
-                              callbackEvents: callbackEvents).run()
+                              callbackEvents: callbackEvents, console: console).run()
     }
 }
