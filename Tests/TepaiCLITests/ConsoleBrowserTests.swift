@@ -75,6 +75,12 @@ import TepaiStore
             let out = try await d.post("/console/logout", [("csrf", session.csrf)], cookie: session.cookie)
             #expect(out.status == 303)
             #expect(try await d.get("/console", cookie: session.cookie).status == 303, "signed out: the old cookie no longer works")
+
+            // Guessing is slowed down: at most 10 sign-in attempts a minute from one address, the right token included.
+            var statuses: [Int] = []
+            for _ in 0..<8 { statuses.append(try await d.post("/console/login", [("token", "guess")], cookie: nil).status) }
+            let right = try await d.post("/console/login", [("token", ConsoleDaemon.token)], cookie: nil)
+            #expect(statuses.contains(429) && right.status == 429 && right.setCookies.isEmpty, "\(statuses) \(right.status)")
         }
     }
 

@@ -17,6 +17,8 @@ public struct Console: Sendable {
     let overrides: ScheduleOverrides
     /// Set the cookie's `Secure` flag (the console is served over HTTPS, usually behind a proxy).
     let secureCookies: Bool
+    /// Sign-in attempts per client address and minute, so the admin token cannot be guessed at speed.
+    let signInLimiter = RateLimiter(perMinute: 10)
     let logger: Logger
 
     static let cookieName = "tepai_console"
@@ -65,8 +67,11 @@ public struct Console: Sendable {
             if let id = Self.cookie(request, Self.cookieName), sessions.session(id) != nil { return Self.redirect("/console") }
             return page("login", title: "登录", session: nil, [:])
         }
-        router.post("/console/login") { request, _ -> Response in
-            try await signIn(request)
+        router.post("/console/login") { request, context -> Response in
+            if let wait = signInLimiter.take(context.clientKey) {
+                return message("请稍后再试", "登录尝试过于频繁，请 \(Int(wait.rounded(.up))) 秒后再试。", status: .tooManyRequests, session: nil)
+            }
+            return try await signIn(request)
         }
         router.get("/console/enter") { request, _ -> Response in
             if admin.config.adminToken.isEmpty { return disabledPage() }
