@@ -18,10 +18,13 @@ struct ConsoleDaemon {
         var setCookies: [String] { headers.filter { $0.name.lowercased() == "set-cookie" }.map(\.value) }
     }
 
-    /// Starts the daemon (clock pinned to Monday 2026-11-23 08:00 Asia/Shanghai) with two channels — one JSON
-    /// webhook at `peerPort`, one log — and a weekly fairs schedule, runs `body`, then stops it.
-    static func with(peerPort: Int, adminToken: String = token, _ body: (ConsoleDaemon) async throws -> Void) async throws {
+    /// Starts the daemon (clock pinned to Monday 2026-11-23 08:00 Asia/Shanghai) with three channels — one JSON
+    /// webhook at `peerPort`, one log, one whose webhook nobody answers — and a weekly fairs schedule, runs
+    /// `body`, then stops it. `prepare` gets the seeded database before the daemon opens it.
+    static func with(peerPort: Int, adminToken: String = token, prepare: (String) async throws -> Void = { _ in },
+                     _ body: (ConsoleDaemon) async throws -> Void) async throws {
         let (dir, db) = try CLI.seededDatabase(["seeds/entries/a.json", "seeds/entries/b.json"])
+        try await prepare(db)
         let config = dir.appendingPathComponent("tepai.yaml")
         try """
             database: \(db)
@@ -31,6 +34,7 @@ struct ConsoleDaemon {
             channels:
               - {name: city-fairs, platform: json, url: "http://127.0.0.1:\(peerPort)/hook/city-fairs", regions: [市级], kinds: [matching, training]}
               - {name: qianxi, platform: log, regions: [迁西县], kinds: [training]}
+              - {name: broken, platform: json, url: "http://127.0.0.1:9/hook", regions: [玉田县], kinds: [notice]}
             schedules:
               - {name: weekly-fairs, digest: fairs, cron: "0 9 * * MON", channels: [city-fairs]}
             """.write(to: config, atomically: true, encoding: .utf8)

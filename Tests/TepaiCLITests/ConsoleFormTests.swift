@@ -169,6 +169,33 @@ import TepaiStore
         }
     }
 
+    @Test func theDashboardShowsFailuresAndTheOutboxDepth() async throws {
+        let peer = CountingPeer()
+        try await peer.start(delayMs: 1)
+        defer { peer.stop() }
+        let prepare: (String) async throws -> Void = { db in
+            let outbox = SQLiteOutbox(store: try SQLiteStore(path: db))
+            _ = try await outbox.enqueue([OutboxMessage(idempotencyKey: "dash-1", channel: "broken", title: "通知", content: "玉田县通知",
+                                                        url: nil, part: 1, parts: 1, now: Date().timeIntervalSince1970)])
+        }
+        try await ConsoleDaemon.with(peerPort: peer.port, prepare: prepare) { d in
+            let s = try await d.signIn()
+            // The worker tries the message at once; nobody listens on port 9, so the attempt fails and is retried later.
+            var page = ""
+            let deadline = Date().addingTimeInterval(30)
+            repeat {
+                page = try await d.get("/console", cookie: s.cookie).text
+                if Self.element("failures", in: page)?.contains("broken") == true { break }
+                try await Task.sleep(for: .milliseconds(200))
+            } while Date() < deadline
+            #expect(Self.element("failures", in: page)?.contains("broken") == true, "\(page.prefix(1500))")
+            #expect(page.contains("class=\"health-bad\" data-channel=\"broken\""), "the channel's health shows its last failure")
+            #expect(page.contains("class=\"health-idle\" data-channel=\"city-fairs\""))
+            let outbox = try #require(Self.element("outbox", in: page))
+            #expect(outbox.contains("<span class=\"num\">1</span> 待发送"), "\(outbox)")
+        }
+    }
+
     /// The markup inside the element with this id (up to the first closing tag of its name), or nil when the
     /// page has none.
     static func element(_ id: String, in html: String) -> String? {

@@ -31,14 +31,11 @@ extension Console {
     // MARK: dashboard
 
     func dashboard(_ call: Call) async throws -> Response {
-        let log = try await admin.outbox.deliveryLog()
-        var byChannel: [String: [DeliveryLogEntry]] = [:]
-        for row in log.suffix(5000) { byChannel[row.channel, default: []].append(row) }
+        let byChannel = try await admin.outbox.recentDeliveries(channels: admin.live.channels.all.map(\.name), perChannel: 20)
         let channels: [[String: Any]] = admin.live.channels.all.map { c in
             let rows = byChannel[c.name] ?? []
             let last = rows.last
-            let recent = rows.suffix(20)
-            let failures = recent.filter { $0.outcome != "delivered" }.count
+            let failures = rows.filter { $0.outcome != "delivered" }.count
             let health: (String, String) = !c.enabled ? ("已停用", "off") : last == nil ? ("未发送过", "idle")
                 : last?.outcome == "delivered" ? (failures == 0 ? "正常" : "正常（近 20 次有 \(failures) 次失败）", "ok") : ("最近一次失败", "bad")
             var row: [String: Any] = ["name": c.name, "platform": c.platform.rawValue, "health": health.0, "healthClass": health.1,
@@ -57,8 +54,8 @@ extension Console {
                                     "next": CronPreview.describe(next, in: zone, now: now),
                                     "channels": job.targets(in: admin.live.channels.all).map(\.name).joined(separator: "、")]))
         }
-        let rows = log.suffix(15).reversed().map(logRow)
-        let failures = log.filter { $0.outcome != "delivered" }.suffix(10).reversed().map(logRow)
+        let rows = try await admin.outbox.recentDeliveries(limit: 15).map(logRow)
+        let failures = try await admin.outbox.recentDeliveries(limit: 10, failuresOnly: true).map(logRow)
         let counts = try await admin.outbox.counts()
         let outbox: [[String: Any]] = [(OutboxMessage.Status.pending, "待发送"), (.sending, "发送中"), (.delivered, "已送达"), (.dead, "失败（不再重试）")]
             .map { ["label": $0.1, "count": counts[$0.0] ?? 0, "status": $0.0.rawValue] }
