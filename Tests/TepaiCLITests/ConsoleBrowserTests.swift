@@ -72,6 +72,13 @@ import TepaiStore
             #expect(!d.log.text.contains(ConsoleDaemon.token), "the token is never logged")
 
             let session = try await d.signIn()
+            // A sign-in link only ever leads into the console, whatever `next` says.
+            for next in ["https://evil.example/", "//evil.example/console", "/console/../v1/channels"] {
+                let link = try await d.link(to: next, session: session)
+                let entered = try await d.get(String(link.dropFirst(d.base.count)))
+                #expect(entered.status == 303 && entered.header("location") == "/console", "\(next) → \(entered.header("location") ?? "none")")
+                #expect(entered.setCookies.first?.contains("HttpOnly") == true)
+            }
             let out = try await d.post("/console/logout", [("csrf", session.csrf)], cookie: session.cookie)
             #expect(out.status == 303)
             #expect(try await d.get("/console", cookie: session.cookie).status == 303, "signed out: the old cookie no longer works")

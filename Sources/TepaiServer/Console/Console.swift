@@ -101,7 +101,7 @@ public struct Console: Sendable {
 
     /// A console path to go to after a sign-in link: never another site.
     static func isConsolePath(_ path: String) -> Bool {
-        (path == "/console" || path.hasPrefix("/console/")) && !path.contains("//") && !path.contains("\\")
+        (path == "/console" || path.hasPrefix("/console/")) && !path.contains("//") && !path.contains("\\") && !path.contains("..")
     }
 
     func signIn(_ request: Request) async throws -> Response {
