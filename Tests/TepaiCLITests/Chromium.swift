@@ -33,6 +33,15 @@ struct Chromium {
         return dir
     }
 
+    /// Shows a page that a form post returned (Chromium cannot post a form from its command line): the HTML is
+    /// written to a file with a `<base>` pointing at the daemon, so its stylesheet and links resolve, and loaded.
+    func render(html: String, base: String, screenshot: URL) async throws -> String {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("tepai-page-\(UUID().uuidString).html")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try html.replacingOccurrences(of: "<head>", with: "<head><base href=\"\(base)/\">").write(to: file, atomically: true, encoding: .utf8)
+        return try await load(file.absoluteString, screenshot: screenshot)
+    }
+
     /// Loads `url` in a fresh profile, returns the DOM and writes `screenshot`. Stdout goes to a file, not a
     /// pipe, so a browser child that outlives a timed-out run cannot hold the read open; the run is killed
     /// after `seconds`.

@@ -26,6 +26,7 @@ import TepaiStore
     ]
 
     @Test func badInputIsShownAtTheFieldAndChangesNothing() async throws {
+        let chromium = try Chromium.find()
         let peer = CountingPeer()
         try await peer.start(delayMs: 1)
         defer { peer.stop() }
@@ -50,12 +51,17 @@ import TepaiStore
                 ("announce, no channel takes it", "/console/announce", [csrf, ("action", "send")] + Self.goodFair.filter { $0.0 != "region" } + [("region", "玉田县")], "error-region", "没有已启用的群"),
                 ("import, nothing given", "/console/import", [csrf, ("text", "")], "error-file", "请选择"),
             ]
-            for (what, path, fields, element, words) in cases {
+            for (n, (what, path, fields, element, words)) in cases.enumerated() {
                 let r = try await d.post(path, fields, cookie: s.cookie)
                 #expect(r.status == 422, "\(what): \(r.status)")
                 let message = Self.element(element, in: r.text)
                 #expect(message?.contains(words) == true, "\(what): \(element) is \(message ?? "missing") in \(r.text.prefix(300))")
                 #expect(try await Snapshot.take(d.db) == before, "\(what) changed the store")
+                // The same page in the browser: the message is in the DOM next to its field.
+                let shot = Chromium.artifacts.appendingPathComponent(String(format: "form-error-%02d.png", n + 1))
+                let dom = try await chromium.render(html: r.text, base: d.base, screenshot: shot)
+                #expect(Self.element(element, in: dom)?.contains(words.replacingOccurrences(of: "\"", with: "&quot;")) == true, "\(what) in Chromium")
+                print("console screenshot (\(what)): \(shot.path)")
             }
             let longQuestion = try await d.get("/console/content?q=" + String(repeating: "问", count: 201).addingPercentEncoding(withAllowedCharacters: .alphanumerics)!, cookie: s.cookie)
             #expect(Self.element("error-q", in: longQuestion.text)?.contains("200") == true)
@@ -87,6 +93,7 @@ import TepaiStore
     }
 
     @Test func goodInputDoesWhatThePageSays() async throws {
+        let chromium = try Chromium.find()
         let peer = CountingPeer()
         try await peer.start(delayMs: 1)
         defer { peer.stop() }
@@ -113,6 +120,7 @@ import TepaiStore
             let yaml = "- {id: imp-y1, kind: faq, title: 导入的问答一, body: 内容一}\n- {id: imp-y2, kind: notice, title: 导入的通知, body: 内容二, date: 2026-11-20}\n"
             let imported = try await d.upload("/console/import", fields: [csrf, ("format", "auto")], file: ("file", "more.yaml", Data(yaml.utf8)), cookie: s.cookie)
             #expect(imported.status == 200 && imported.text.contains("新增 2 条"), "\(imported.text.prefix(600))")
+            try await Self.show(imported.text, as: "import-done", in: chromium, daemon: d, expecting: "新增 2 条")
             #expect(try await store.count() == count + 3)
 
             // Schedules: preview stores nothing; save stores and shows the new times; reset goes back.
@@ -120,6 +128,7 @@ import TepaiStore
             let preview = try await d.post("/console/schedules/weekly-fairs", [csrf, ("cron", "30 8 * * TUE,THU"), ("action", "preview")], cookie: s.cookie)
             #expect(Self.element("preview-weekly-fairs", in: preview.text)?.contains("明天 11月24日（星期二）08:30") == true, "\(preview.text.prefix(900))")
             #expect(try await overrides.all().isEmpty)
+            try await Self.show(preview.text, as: "schedule-preview", in: chromium, daemon: d, expecting: "id=\"preview-weekly-fairs\"")
             let saved = try await d.post("/console/schedules/weekly-fairs", [csrf, ("cron", "30 8 * * TUE,THU"), ("action", "save")], cookie: s.cookie)
             #expect(saved.status == 200 && saved.text.contains("id=\"notice\""))
             #expect(try await overrides.all() == ["weekly-fairs": "30 8 * * TUE,THU"])
@@ -144,6 +153,7 @@ import TepaiStore
             #expect(shown.status == 200 && shown.text.contains("data-channel=\"city-fairs\"") && !shown.text.contains("data-channel=\"qianxi\""))
             let id = try #require(shown.text.range(of: #"name="id" value="(fair-[^"]+)""#, options: .regularExpression).map { String(shown.text[$0].dropFirst(17).dropLast()) })
             #expect(try await store.entry(id: id) == nil)
+            try await Self.show(shown.text, as: "announce-preview", in: chromium, daemon: d, expecting: "data-channel=\"city-fairs\"")
             let pending = try await outbox.counts()[.pending] ?? 0
             let sent = try await d.post("/console/announce", [csrf, ("action", "send"), ("id", id)] + Self.goodFair, cookie: s.cookie)
             #expect(sent.status == 200 && sent.text.contains("已保存 \(id)"), "\(sent.text.prefix(600))")
@@ -194,6 +204,14 @@ import TepaiStore
             let outbox = try #require(Self.element("outbox", in: page))
             #expect(outbox.contains("<span class=\"num\">1</span> 待发送"), "\(outbox)")
         }
+    }
+
+    /// Shows a page a form post returned in Chromium, checks its DOM and keeps the screenshot.
+    static func show(_ html: String, as name: String, in chromium: Chromium, daemon d: ConsoleDaemon, expecting needle: String) async throws {
+        let shot = Chromium.artifacts.appendingPathComponent("\(name).png")
+        let dom = try await chromium.render(html: html, base: d.base, screenshot: shot)
+        #expect(dom.contains(needle), "\(name): no \(needle) in Chromium's DOM")
+        print("console screenshot: \(shot.path)")
     }
 
     /// The markup inside the element with this id (up to the first closing tag of its name), or nil when the
