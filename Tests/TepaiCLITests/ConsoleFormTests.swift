@@ -36,18 +36,18 @@ import TepaiStore
             let csrf = ("csrf", s.csrf)
             // (what, path, fields, the element that must carry the message, words it must contain)
             let cases: [(String, String, [(String, String)], String, String)] = [
-                ("new entry, bad date", "/console/entries", [csrf, ("id", "new-1"), ("kind", "faq"), ("title", "t"), ("body", "b"), ("date", "2026-13-01")], "error-date", "not a real day"),
-                ("new entry, no title", "/console/entries", [csrf, ("id", "new-2"), ("kind", "faq"), ("body", "b")], "error-title", "is required"),
-                ("new entry, unknown kind", "/console/entries", [csrf, ("id", "new-3"), ("kind", "award"), ("title", "t"), ("body", "b")], "error-kind", "award"),
-                ("new entry, id with a space", "/console/entries", [csrf, ("id", "a b"), ("kind", "faq"), ("title", "t"), ("body", "b")], "error-id", "spaces"),
+                ("new entry, bad date", "/console/entries", [csrf, ("id", "new-1"), ("kind", "faq"), ("title", "t"), ("body", "b"), ("date", "2026-13-01")], "error-date", "“2026-13-01”不是有效的日期"),
+                ("new entry, no title", "/console/entries", [csrf, ("id", "new-2"), ("kind", "faq"), ("body", "b")], "error-title", "必填"),
+                ("new entry, unknown kind", "/console/entries", [csrf, ("id", "new-3"), ("kind", "award"), ("title", "t"), ("body", "b")], "error-kind", "“award”不是可选的类别"),
+                ("new entry, id with a space", "/console/entries", [csrf, ("id", "a b"), ("kind", "faq"), ("title", "t"), ("body", "b")], "error-id", "不能包含空格"),
                 ("new entry, id taken", "/console/entries", [csrf, ("id", "faq-tc-what-is"), ("kind", "faq"), ("title", "t"), ("body", "b")], "error-id", "已经存在"),
-                ("edit, empty title", "/console/entries/faq-tc-what-is", [csrf, ("kind", "faq"), ("title", " "), ("body", "b")], "error-title", "is required"),
-                ("edit, unknown region", "/console/entries/faq-tc-what-is", [csrf, ("kind", "faq"), ("title", "t"), ("body", "b"), ("region", "火星")], "error-region", "火星"),
-                ("schedule, four fields", "/console/schedules/weekly-fairs", [csrf, ("cron", "0 9 * *"), ("action", "save")], "error-cron-weekly-fairs", "five fields"),
-                ("schedule, hour 25", "/console/schedules/weekly-fairs", [csrf, ("cron", "0 25 * * MON"), ("action", "save")], "error-cron-weekly-fairs", "时间表达式有误"),
-                ("schedule, never fires", "/console/schedules/weekly-fairs", [csrf, ("cron", "0 9 30 2 *"), ("action", "save")], "error-cron-weekly-fairs", "never fires"),
+                ("edit, empty title", "/console/entries/faq-tc-what-is", [csrf, ("kind", "faq"), ("title", " "), ("body", "b")], "error-title", "必填"),
+                ("edit, unknown region", "/console/entries/faq-tc-what-is", [csrf, ("kind", "faq"), ("title", "t"), ("body", "b"), ("region", "火星")], "error-region", "没有“火星”这个地区"),
+                ("schedule, four fields", "/console/schedules/weekly-fairs", [csrf, ("cron", "0 9 * *"), ("action", "save")], "error-cron-weekly-fairs", "需要五段（分 时 日 月 星期），现在是 4 段"),
+                ("schedule, hour 25", "/console/schedules/weekly-fairs", [csrf, ("cron", "0 25 * * MON"), ("action", "save")], "error-cron-weekly-fairs", "“25”中的 25 超出小时的范围 0–23"),
+                ("schedule, never fires", "/console/schedules/weekly-fairs", [csrf, ("cron", "0 9 30 2 *"), ("action", "save")], "error-cron-weekly-fairs", "永远不会触发"),
                 ("announce, a FAQ", "/console/announce", [csrf, ("action", "send"), ("kind", "faq"), ("title", "t"), ("body", "b")], "error-kind", "只能发布"),
-                ("announce, bad deadline", "/console/announce", [csrf, ("action", "send")] + Self.goodFair.filter { $0.0 != "deadline" } + [("deadline", "12月12日")], "error-deadline", "YYYY-MM-DD"),
+                ("announce, bad deadline", "/console/announce", [csrf, ("action", "send")] + Self.goodFair.filter { $0.0 != "deadline" } + [("deadline", "12月12日")], "error-deadline", "“12月12日”不是有效的日期或时间"),
                 ("announce, no channel takes it", "/console/announce", [csrf, ("action", "send")] + Self.goodFair.filter { $0.0 != "region" } + [("region", "玉田县")], "error-region", "没有已启用的群"),
                 ("import, nothing given", "/console/import", [csrf, ("text", "")], "error-file", "请选择"),
             ]

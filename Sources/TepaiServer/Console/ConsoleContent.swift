@@ -174,8 +174,8 @@ extension Console {
 
     static func problemRow(_ error: ImportError) -> [String: Any] {
         switch error {
-        case .invalidField(let loc, let field, let reason): ["where": loc.description, "field": field, "reason": reason]
-        case .invalidRecord(let loc, let reason): ["where": loc.description, "field": "", "reason": reason]
+        case .invalidField(let loc, let field, let reason): ["where": loc.description, "field": field, "reason": ConsoleMessages.chinese(reason)]
+        case .invalidRecord(let loc, let reason): ["where": loc.description, "field": "", "reason": ConsoleMessages.chinese(reason)]
         case .unreadable(let source, let reason): ["where": source, "field": "", "reason": reason]
         }
     }

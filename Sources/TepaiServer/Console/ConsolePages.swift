@@ -151,7 +151,7 @@ extension Console {
         }
         let cron: CronExpression
         do { cron = try CronExpression(text) } catch {
-            return try await schedulesPage(call.session, edits: [name: (text, "时间表达式有误：\(error.description)", [])], status: .unprocessableContent)
+            return try await schedulesPage(call.session, edits: [name: (text, "时间表达式有误：\(ConsoleMessages.chinese(error.description))", [])], status: .unprocessableContent)
         }
         let now = admin.clock.instant()
         let zone = admin.config.timezone

@@ -43,13 +43,13 @@ enum EntryForm {
                 case .invalidField(_, let field, let reason):
                     let key = field.split(separator: "[").first.map(String.init) ?? field
                     guard errors[key] == nil, object[key] != nil else {
-                        if errors[key] == nil { errors[key] = reason }
+                        if errors[key] == nil { errors[key] = ConsoleMessages.chinese(reason) }
                         return .failure(FieldErrors(byField: errors))
                     }
-                    errors[key] = reason
+                    errors[key] = ConsoleMessages.chinese(reason)
                     object[key] = nil
                 case .invalidRecord(_, let reason), .unreadable(_, let reason):
-                    errors["form"] = reason
+                    errors["form"] = ConsoleMessages.chinese(reason)
                     return .failure(FieldErrors(byField: errors))
                 }
             }
