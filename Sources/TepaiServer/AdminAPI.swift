@@ -161,10 +161,10 @@ public struct AdminAPI: Sendable {
             return Routes.errorResponse(.notFound, "no such channel")
         }
         let only = request.uri.queryParameters.get("schedule")
-        guard let views = try await digestPlans(for: channel, schedule: only, send: send) else {
+        guard let plans = try await digestPlans(for: channel, schedule: only, send: send) else {
             return Routes.errorResponse(.notFound, "no schedule sends to \(name)")
         }
-        return Routes.jsonResponse(views)
+        return Routes.jsonResponse(plans.views)
     }
 }
 

@@ -71,20 +71,23 @@ extension AdminAPI {
 
     /// The digests the channel's schedules (or the one named) would send now, rendered and split as the
     /// platform receives them; with `send`, also queued (once per manual period). Nil when no schedule sends
-    /// to the channel.
-    func digestPlans(for channel: ChannelConfig, schedule only: String?, send: Bool) async throws -> [PlanView]? {
+    /// to the channel. `enqueued` counts the messages that were new to the outbox (0 for a preview, and for a
+    /// send repeated within the same manual period).
+    func digestPlans(for channel: ChannelConfig, schedule only: String?, send: Bool) async throws -> (views: [PlanView], enqueued: Int)? {
         let jobs = DigestJobRunner.jobs(for: channel, in: config.schedules, named: only.map { [$0] } ?? [])
         guard !jobs.isEmpty else { return nil }
         let now = clock.instant()
         let period = digests.manualPeriod(at: now)
         var views: [PlanView] = []
+        var enqueued = 0
         for job in jobs {
             let report = send ? try await digests.run(job, now: now, period: period, only: [channel])
                 : try await digests.plan(job, now: now, period: period, only: [channel])
+            if send { enqueued += report.enqueued }
             views += report.digests.map { p in PlanView(schedule: job.name, parts: p.parts.map { PartView(bytes: $0.utf8.count, limit: p.contentLimit, text: $0) }) }
             views += report.reminders.map { r in PlanView(schedule: job.name, parts: r.parts.map { PartView(bytes: $0.utf8.count, limit: r.contentLimit, text: $0) }) }
         }
-        return views
+        return (views, enqueued)
     }
 
     /// Stores the entry and queues it for every enabled channel it routes to; refused (and not stored) when

@@ -181,7 +181,7 @@ extension Console {
             context["errors"] = ["channel": "没有名为 \(name) 的群。"]
             return page("digests", title: "汇总预览", session: call.session, context, status: .notFound)
         }
-        guard let plans = try await admin.digestPlans(for: channel, schedule: nil, send: send) else {
+        guard let (plans, enqueued) = try await admin.digestPlans(for: channel, schedule: nil, send: send) else {
             context["errors"] = ["channel": "没有定时任务发往 \(name)，无法预览。"]
             return page("digests", title: "汇总预览", session: call.session, context, status: send ? .unprocessableContent : .ok)
         }
@@ -193,8 +193,8 @@ extension Console {
         }
         context["empty"] = plans.isEmpty
         if send {
-            let parts = plans.reduce(0) { $0 + $1.parts.count }
-            context["notice"] = plans.isEmpty ? "现在没有要发给 \(name) 的内容，没有排队。" : "已排队 \(plans.count) 条汇总（共 \(parts) 段），发送结果见概览页。"
+            context["notice"] = enqueued > 0 ? "已排队 \(plans.count) 条汇总（共 \(enqueued) 段消息），发送结果见概览页。"
+                : plans.isEmpty ? "现在没有要发给 \(name) 的内容，没有排队。" : "这些内容在这一时段已经排过队，没有重复排队。"
         }
         return page("digests", title: "汇总预览", session: call.session, context)
     }
