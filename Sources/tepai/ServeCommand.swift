@@ -44,8 +44,13 @@ struct ServeCommand: AsyncParsableCommand {
             let now: @Sendable () -> Date = { clock.instant() }
             services.append(Scheduler(jobs: config.schedules, runner: api.digests, ledger: DigestLedger(store: sqlite), logger: logger, clock: now,
                                       overrides: ScheduleOverrides(store: sqlite)))
-            // A missing or broken console template stops the start here, with its file and line.
-            console = try Console(admin: api, templatesPath: config.templatesPath, secureCookies: config.secureCookies, logger: logger)
+            // A broken or missing console template stops the start here, with its file and line; a templates folder
+            // without a console/ folder (an older custom one) runs without the console and says so.
+            if Console.hasTemplates(in: config.templatesPath) {
+                console = try Console(admin: api, templatesPath: config.templatesPath, secureCookies: config.secureCookies, logger: logger)
+            } else {
+                logger.warning("web console off: no console/ folder in the templates folder", metadata: ["templates": "\(config.templatesPath)"])
+            }
             if !config.sources.isEmpty {
                 // A polled change is answerable at once: the index is rebuilt as soon as a poll stored something.
                 let poller = SourcePoller(

@@ -104,5 +104,31 @@ import TepaiStore
         }
     }
 
+    @Test func anOlderTemplatesFolderWithoutTheConsoleStillServes() async throws {
+        let (dir, db) = try CLI.seededDatabase(["seeds/entries/a.json"])
+        let templates = dir.appendingPathComponent("templates")
+        try FileManager.default.createDirectory(at: templates, withIntermediateDirectories: true)
+        let source = CLI.root.appendingPathComponent("Templates")
+        for name in try FileManager.default.contentsOfDirectory(atPath: source.path) where name.hasSuffix(".mustache") {
+            try FileManager.default.copyItem(at: source.appendingPathComponent(name), to: templates.appendingPathComponent(name))
+        }
+        let config = dir.appendingPathComponent("tepai.yaml")
+        try """
+            database: \(db)
+            server: {host: 127.0.0.1, port: 0}
+            admin_token: "\(ConsoleDaemon.token)"
+            templates: \(templates.path)
+            """.write(to: config, atomically: true, encoding: .utf8)
+        let err = Pipe()
+        let p = try CLI.spawn(["serve", "--config", config.path], stderr: err)
+        defer { if p.isRunning { p.terminate(); p.waitUntilExit() } }
+        let log = DaemonLog(err)
+        let port = try #require(try await log.port(), "\(log.text)")
+        #expect(log.text.contains("web console off"), "\(log.text)")
+        let d = ConsoleDaemon(port: port, db: db, dir: dir, log: log)
+        #expect(try await d.get("/console/login").status == 404)
+        #expect(try await d.get("/healthz").status == 200)
+    }
+
     func escape(_ s: String) -> String { s.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "" }
 }

@@ -44,6 +44,13 @@ public struct Console: Sendable {
         self.logger = logger
     }
 
+    /// Whether the templates folder has the console's folder at all.
+    public static func hasTemplates(in templatesPath: String) -> Bool {
+        var isDirectory: ObjCBool = false
+        let dir = (templatesPath as NSString).appendingPathComponent("console")
+        return FileManager.default.fileExists(atPath: dir, isDirectory: &isDirectory) && isDirectory.boolValue
+    }
+
     static let pages: Set<String> = [
         "layout", "login", "message", "dashboard", "channels", "schedules", "digests", "content", "entry", "import", "announce", "link",
     ]
