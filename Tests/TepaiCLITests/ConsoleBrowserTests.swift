@@ -43,6 +43,9 @@ import TepaiStore
                 #expect(size > 1000, "\(page.name): screenshot \(shot.path) is \(size) bytes")
                 print("console screenshot: \(shot.path)")
             }
+            // The link page shows the whole address to open on the phone.
+            let linkPage = try await d.post("/console/links", [("csrf", session.csrf), ("next", "/console")], cookie: session.cookie)
+            #expect(linkPage.text.contains("http://127.0.0.1:\(d.port)/console/enter?ticket="), "\(linkPage.text.prefix(800))")
             // A used link does not sign in again.
             let url = try await d.link(to: "/console/channels", session: session)
             _ = try await chromium.load(url, screenshot: shots.appendingPathComponent("link-used-once.png"))

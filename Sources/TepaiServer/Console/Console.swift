@@ -100,7 +100,10 @@ public struct Console: Sendable {
             let next = call.form.trimmed("next")
             let target = Self.isConsolePath(next) ? next : "/console"
             let ticket = sessions.issueTicket(next: target)
-            return page("link", title: "一次性登录链接", session: call.session, ["ticket": ticket, "next": target])
+            // The full address to type or scan on the phone: the host this page was asked for.
+            let host = call.request.head.authority ?? "\(admin.config.serverHost):\(admin.config.serverPort)"
+            let origin = "\(secureCookies ? "https" : "http")://\(host)"
+            return page("link", title: "一次性登录链接", session: call.session, ["ticket": ticket, "next": target, "origin": origin])
         })
         registerPages(on: router)
         registerContent(on: router)
