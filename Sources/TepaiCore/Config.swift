@@ -43,6 +43,8 @@ public struct TepaiConfig: Sendable {
     public var database: String
     public var serverHost: String
     public var serverPort: Int
+    /// Mark the console's session cookie `Secure` (set it when the console is reached over HTTPS).
+    public var secureCookies: Bool
     /// Empty means the admin API is switched off.
     public var adminToken: String
     public var contact: String
@@ -68,6 +70,7 @@ public struct TepaiConfig: Sendable {
         database = "data/tepai.sqlite"
         serverHost = "127.0.0.1"
         serverPort = 8080
+        secureCookies = false
         adminToken = ""
         contact = "市科技局"
         counties = Self.defaultCounties

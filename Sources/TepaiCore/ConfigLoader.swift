@@ -60,7 +60,8 @@ public struct ConfigLoader: Sendable {
         if let db = try r.text(top["database"], "database"), !db.isEmpty { c.database = db }
         if let server = top["server"], !server.isNull {
             guard let s = server.objectValue else { throw ConfigError(source: source, key: "server", reason: "expected {host, port}") }
-            try r.rejectUnknown(s, allowed: ["host", "port"], path: "server.")
+            try r.rejectUnknown(s, allowed: ["host", "port", "secure_cookies"], path: "server.")
+            if let secure = try r.bool(s["secure_cookies"], "server.secure_cookies") { c.secureCookies = secure }
             if let host = try r.text(s["host"], "server.host") { c.serverHost = host }
             if let port = try r.int(s["port"], "server.port") {
                 guard (0...65535).contains(port) else { throw ConfigError(source: source, key: "server.port", reason: "must be 0–65535") }

@@ -84,6 +84,9 @@ enum PostgresMigrations {
         ("v6-channel-switches", [
             "CREATE TABLE channel_switches (channel text PRIMARY KEY, enabled boolean NOT NULL, updated_at double precision NOT NULL)",
         ]),
+        ("v7-schedule-overrides", [
+            "CREATE TABLE schedule_overrides (job text PRIMARY KEY, cron text NOT NULL, updated_at double precision NOT NULL)",
+        ]),
     ]
 
     /// Applies the migrations not yet recorded; returns their names.

@@ -198,11 +198,31 @@ public final class PostgresOutbox: OutboxStore {
         } else {
             rows = try await pool.rows("SELECT * FROM delivery_log ORDER BY id")
         }
-        return try rows.map { r in
-            DeliveryLogEntry(id: try r.get("id"), outboxID: try r.get("outbox_id"), channel: try r.get("channel"), at: try r.get("at"),
-                             outcome: try r.get("outcome"), code: try r.get("code"), message: try r.get("message"),
-                             latencyMs: try r.get("latency_ms"))
+        return try rows.map(Self.logEntry)
+    }
+
+    public func recentDeliveries(limit: Int, failuresOnly: Bool) async throws -> [DeliveryLogEntry] {
+        let pool = try await store.ready()
+        let rows = failuresOnly
+            ? try await pool.rows("SELECT * FROM delivery_log WHERE outcome <> 'delivered' ORDER BY id DESC LIMIT \(limit)")
+            : try await pool.rows("SELECT * FROM delivery_log ORDER BY id DESC LIMIT \(limit)")
+        return try rows.map(Self.logEntry)
+    }
+
+    public func recentDeliveries(channels: [String], perChannel: Int) async throws -> [String: [DeliveryLogEntry]] {
+        let pool = try await store.ready()
+        var out: [String: [DeliveryLogEntry]] = [:]
+        for channel in channels {
+            out[channel] = try await pool.rows("SELECT * FROM delivery_log WHERE channel = \(channel) ORDER BY id DESC LIMIT \(perChannel)")
+                .map(Self.logEntry).reversed()
         }
+        return out
+    }
+
+    static func logEntry(_ r: PostgresRandomAccessRow) throws -> DeliveryLogEntry {
+        DeliveryLogEntry(id: try r.get("id"), outboxID: try r.get("outbox_id"), channel: try r.get("channel"), at: try r.get("at"),
+                         outcome: try r.get("outcome"), code: try r.get("code"), message: try r.get("message"),
+                         latencyMs: try r.get("latency_ms"))
     }
 
     static func message(_ r: PostgresRandomAccessRow) throws -> OutboxMessage {

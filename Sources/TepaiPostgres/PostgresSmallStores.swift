@@ -112,3 +112,37 @@ public struct PostgresSourceState: SourceStateStoring {
             lastError: try row.get("last_error"), itemCount: try row.get("item_count"))
     }
 }
+
+/// Console schedule overrides on PostgreSQL: every replica's scheduler reads the same ones.
+public struct PostgresScheduleOverrides: ScheduleOverrideStore {
+    let store: PostgresStore
+
+    public init(store: PostgresStore) { self.store = store }
+
+    public func all() async throws -> [String: String] {
+        let pool = try await store.ready()
+        var out: [String: String] = [:]
+        for row in try await pool.rows("SELECT job, cron FROM schedule_overrides") { out[try row.get("job")] = try row.get("cron") }
+        return out
+    }
+
+    public func set(job: String, cron: String, now: Date) async throws {
+        let pool = try await store.ready()
+        let at = now.timeIntervalSince1970
+        try await pool.transaction { conn in
+            _ = try await conn.rows("""
+                INSERT INTO schedule_overrides(job, cron, updated_at) VALUES (\(job), \(cron), \(at))
+                ON CONFLICT (job) DO UPDATE SET cron = excluded.cron, updated_at = excluded.updated_at
+                """, logger: pool.logger)
+            _ = try await conn.rows("""
+                INSERT INTO schedule_state(job, last_slot) VALUES (\(job), \(at))
+                ON CONFLICT (job) DO UPDATE SET last_slot = GREATEST(schedule_state.last_slot, excluded.last_slot)
+                """, logger: pool.logger)
+        }
+    }
+
+    public func remove(job: String) async throws {
+        let pool = try await store.ready()
+        _ = try await pool.rows("DELETE FROM schedule_overrides WHERE job = \(job)")
+    }
+}

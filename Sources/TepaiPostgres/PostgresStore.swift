@@ -40,6 +40,7 @@ public final class PostgresStore: TepaiDatabase {
     public func makeChannelSwitches() -> any ChannelSwitchStore { PostgresChannelSwitches(store: self) }
     public func makeCallbackEvents() -> any CallbackEventStoring { PostgresCallbackEvents(store: self) }
     public func makeSourceState() -> any SourceStateStoring { PostgresSourceState(store: self) }
+    public func makeScheduleOverrides() -> any ScheduleOverrideStore { PostgresScheduleOverrides(store: self) }
 
     /// The pool, once the schema is ready.
     func ready() async throws -> PostgresPool {

@@ -13,18 +13,36 @@ public struct Scheduler: Service {
     public let ledger: any DigestLedgerStore
     public let logger: Logger
     public let clock: @Sendable () -> Date
-    /// Longest sleep between checks, so that a changed wall clock is noticed.
+    /// Cron expressions changed in the web console, read at every check so a change applies without a restart.
+    public let overrides: (any ScheduleOverrideStore)?
+    /// Longest sleep between checks, so that a changed wall clock (or a changed schedule) is noticed.
     public var maxSleep: Double = 60
     /// How long a replica may run one slot before another may take it over (it died mid-run).
     public var slotLease: TimeInterval = 300
 
     public init(jobs: [ScheduleConfig], runner: DigestJobRunner, ledger: any DigestLedgerStore, logger: Logger,
-                clock: @escaping @Sendable () -> Date = { Date() }) {
+                clock: @escaping @Sendable () -> Date = { Date() }, overrides: (any ScheduleOverrideStore)? = nil) {
         self.jobs = jobs.filter(\.enabled)
         self.runner = runner
         self.ledger = ledger
         self.logger = logger
         self.clock = clock
+        self.overrides = overrides
+    }
+
+    /// The jobs with the stored cron overrides laid over them. An override that no longer parses (it was
+    /// checked when saved, so only a hand-edited database gets here) is logged and the configured cron kept.
+    func effectiveJobs() async throws -> [ScheduleConfig] {
+        guard let overrides else { return jobs }
+        let stored = try await overrides.all()
+        return jobs.map { job in
+            guard let text = stored[job.name] else { return job }
+            var changed = job
+            do { changed.cron = try CronExpression(text) } catch {
+                logger.error("stored schedule override ignored", metadata: ["job": "\(job.name)", "error": "\(error)"])
+            }
+            return changed
+        }
     }
 
     var zone: TimeZone { runner.composer.timeZone }
@@ -42,7 +60,7 @@ public struct Scheduler: Service {
     @discardableResult
     public func tick(now: Date) async throws -> [(job: String, slot: Date)] {
         var fired: [(String, Date)] = []
-        for job in jobs {
+        for job in try await effectiveJobs() {
             guard let last = try await ledger.lastSlot(job: job.name) else {
                 _ = try await ledger.advance(job: job.name, from: nil, to: now)
                 continue
@@ -66,7 +84,7 @@ public struct Scheduler: Service {
     /// Seconds until the next job is due (at most `maxSleep`).
     func secondsToNext(now: Date) async throws -> Double {
         var soonest = maxSleep
-        for job in jobs {
+        for job in try await effectiveJobs() {
             let last = try await ledger.lastSlot(job: job.name) ?? now
             guard let next = job.cron.nextFire(after: last, in: zone) else { continue }
             let delta = next.timeIntervalSince(now) + Self.jitter(job: job, slot: next)

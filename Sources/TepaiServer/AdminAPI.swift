@@ -43,48 +43,8 @@ public struct AdminAPI: Sendable {
         var id: String, kind: String, title: String, region: String, date: String?
     }
 
-    struct ChannelView: Encodable {
-        var name: String, platform: String, format: String, url: String, secret: String?, regions: [String], kinds: [String]
-        var topics: [String], enabled: Bool
-
-        init(_ c: ChannelConfig) {
-            name = c.name
-            platform = c.platform.rawValue
-            format = c.format
-            url = c.platform == .log ? "" : SecretMasker.maskURL(c.url)
-            secret = c.secret.map(SecretMasker.mask)
-            regions = c.regions
-            kinds = c.kinds.map(\.rawValue)
-            topics = c.topics
-            enabled = c.enabled
-        }
-    }
-
-    struct TestView: Encodable {
-        struct Part: Encodable { var result: String, code: Int, ms: Int }
-        var channel: String, ok: Bool, parts: [Part]
-    }
-
-    /// Stores the switch first, so a restart keeps it, then applies it to the running daemon.
-    func switchChannel(_ context: TepaiRequestContext, on: Bool) async throws -> Response {
-        guard let name = context.parameters.get("name"), var channel = live.channels.named(name) else { return Routes.errorResponse(.notFound, "no such channel") }
-        try await switches.set(name, enabled: on)
-        live.channels.setEnabled(name, on)
-        logger.notice("channel switched", metadata: ["channel": "\(name)", "enabled": "\(on)"])
-        channel.enabled = on
-        return Routes.jsonResponse(ChannelView(channel))
-    }
-
     struct ImportView: Encodable {
         var added: Int, updated: Int, unchanged: Int, warnings: [String]
-    }
-
-    struct PlanView: Encodable {
-        var schedule: String, parts: [PartView]
-    }
-
-    struct PartView: Encodable {
-        var bytes: Int, limit: Int, text: String
     }
 
     func register(on group: RouterGroup<TepaiRequestContext>) {
@@ -131,18 +91,17 @@ public struct AdminAPI: Sendable {
             Routes.jsonResponse(live.channels.all.map(ChannelView.init))
         }
         group.post("channels/:name/enable") { _, context -> Response in
-            try await switchChannel(context, on: true)
+            guard let name = context.parameters.get("name"), let channel = try await setChannel(name, enabled: true) else { return Routes.errorResponse(.notFound, "no such channel") }
+            return Routes.jsonResponse(ChannelView(channel))
         }
         group.post("channels/:name/disable") { _, context -> Response in
-            try await switchChannel(context, on: false)
+            guard let name = context.parameters.get("name"), let channel = try await setChannel(name, enabled: false) else { return Routes.errorResponse(.notFound, "no such channel") }
+            return Routes.jsonResponse(ChannelView(channel))
         }
         group.post("channels/:name/test") { _, context -> Response in
             guard let name = context.parameters.get("name"), let channel = live.channels.named(name) else { return Routes.errorResponse(.notFound, "no such channel") }
-            let attempts = await sender.sendTest(to: channel, timeZone: config.timezone)
-            let ok = attempts.allSatisfy(\.outcome.isDelivered)
-            return Routes.jsonResponse(TestView(channel: name, ok: ok, parts: attempts.map { a in
-                TestView.Part(result: a.outcome.summary, code: a.outcome.code, ms: Int((a.seconds * 1000).rounded()))
-            }), status: ok ? .ok : .badGateway)
+            let report = await testChannel(channel)
+            return Routes.jsonResponse(report, status: report.ok ? .ok : .badGateway)
         }
         group.post("reload") { _, _ -> Response in
             guard let reloader else { return Routes.errorResponse(.notFound, "this daemon has no config file to reload") }
@@ -158,13 +117,10 @@ public struct AdminAPI: Sendable {
             guard result.entries.count == 1, let entry = result.entries.first else {
                 return Routes.errorResponse(.badRequest, "an announcement is one entry object")
             }
-            let plans = try announcer.plan(entry)
-            guard !plans.isEmpty else {
-                return Routes.errorResponse(.unprocessableContent, "entry \(entry.id) routes to no enabled channel (region \(entry.region.isEmpty ? "全国" : entry.region), kind \(entry.kind.rawValue))")
+            switch try await announce(entry) {
+            case .success(let view): return Routes.jsonResponse(view)
+            case .failure(let refusal): return Routes.errorResponse(.unprocessableContent, refusal.description)
             }
-            _ = try await store.upsert([entry])
-            let queued = try await announcer.enqueue(plans)
-            return Routes.jsonResponse(AnnouncementView(entry: entry.id, queued: queued, channels: plans.map(\.channel.name)))
         }
         group.get("digests/:channel") { request, context -> Response in
             try await digest(request, context, send: false)
@@ -186,10 +142,6 @@ public struct AdminAPI: Sendable {
         }
     }
 
-    struct AnnouncementView: Encodable {
-        var entry: String, queued: Int, channels: [String]
-    }
-
     /// Reads entries from the body (JSON, JSON Lines or YAML) with the CLI's validation; a bad record is a
     /// 400 naming the record, field and reason.
     func readEntries(_ request: Request) async throws -> Result<EntryBatchReader.Result, ResponseFailure> {
@@ -209,18 +161,10 @@ public struct AdminAPI: Sendable {
             return Routes.errorResponse(.notFound, "no such channel")
         }
         let only = request.uri.queryParameters.get("schedule")
-        let jobs = DigestJobRunner.jobs(for: channel, in: config.schedules, named: only.map { [$0] } ?? [])
-        guard !jobs.isEmpty else { return Routes.errorResponse(.notFound, "no schedule sends to \(name)") }
-        let now = clock.instant()
-        let period = digests.manualPeriod(at: now)
-        var views: [PlanView] = []
-        for job in jobs {
-            let report = send ? try await digests.run(job, now: now, period: period, only: [channel])
-                : try await digests.plan(job, now: now, period: period, only: [channel])
-            views += report.digests.map { p in PlanView(schedule: job.name, parts: p.parts.map { PartView(bytes: $0.utf8.count, limit: p.contentLimit, text: $0) }) }
-            views += report.reminders.map { r in PlanView(schedule: job.name, parts: r.parts.map { PartView(bytes: $0.utf8.count, limit: r.contentLimit, text: $0) }) }
+        guard let plans = try await digestPlans(for: channel, schedule: only, send: send) else {
+            return Routes.errorResponse(.notFound, "no schedule sends to \(name)")
         }
-        return Routes.jsonResponse(views)
+        return Routes.jsonResponse(plans.views)
     }
 }
 

@@ -10,7 +10,7 @@ public enum Routes {
     public static func router(answers: AnswerService, limiter: RateLimiter, logger: Logger, metrics: Metrics = Metrics(),
                               admin: AdminAPI? = nil, callbacks: CallbackConfig = CallbackConfig(),
                               callbackEvents: any CallbackEventLog = InMemoryCallbackEventLog(),
-                              transport: CurlTransport = CurlTransport(threads: 2)) -> Router<TepaiRequestContext> {
+                              transport: CurlTransport = CurlTransport(threads: 2), console: Console? = nil) -> Router<TepaiRequestContext> {
         let router = Router(context: TepaiRequestContext.self)
         router.get("/healthz") { _, _ in
             jsonResponse(["status": "ok"])
@@ -31,6 +31,7 @@ public enum Routes {
                             body: .init(byteBuffer: ByteBuffer(string: text)))
         }
         CallbackRoutes.register(on: router, answers: answers, callbacks: callbacks, events: callbackEvents, transport: transport, logger: logger)
+        console?.register(on: router)
         if let admin {
             admin.register(on: router.group("/v1").add(middleware: AdminAuthMiddleware<TepaiRequestContext>(token: admin.config.adminToken)))
         }

@@ -20,9 +20,11 @@ public struct TepaiDaemon: Sendable {
     public let metrics: Metrics
     /// Platform events already answered by the callbacks (the SQLite table in `serve`, so restarts keep it).
     public let callbackEvents: any CallbackEventLog
+    /// The web console under /console/ (built from the admin API's services).
+    public let console: Console?
 
     public init(config: TepaiConfig, answers: AnswerService, logger: Logger, services: [any Service] = [], admin: AdminAPI? = nil,
-                metrics: Metrics = Metrics(), callbackEvents: any CallbackEventLog = InMemoryCallbackEventLog(),
+                metrics: Metrics = Metrics(), callbackEvents: any CallbackEventLog = InMemoryCallbackEventLog(), console: Console? = nil,
                 onListening: @escaping @Sendable (Int) async -> Void = { _ in }) {
         self.config = config
         self.answers = answers
@@ -31,6 +33,7 @@ public struct TepaiDaemon: Sendable {
         self.admin = admin
         self.metrics = metrics
         self.callbackEvents = callbackEvents
+        self.console = console
         self.onListening = onListening
     }
 
@@ -40,7 +43,8 @@ public struct TepaiDaemon: Sendable {
         let listening = onListening
         return Application(
             router: Routes.router(answers: answers, limiter: RateLimiter(perMinute: config.queryRateLimitPerMinute), logger: logger,
-                                  metrics: metrics, admin: admin, callbacks: config.callbacks, callbackEvents: callbackEvents),
+                                  metrics: metrics, admin: admin, callbacks: config.callbacks, callbackEvents: callbackEvents,
+                                  console: console),
             configuration: .init(address: .hostname(host, port: config.serverPort), serverName: "tepai"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0

@@ -137,6 +137,14 @@ enum Migrations {
                 t.column("updated_at", .double).notNull()
             }
         }
+        m.registerMigration("v7-schedule-overrides") { db in
+            // Cron expressions changed in the web console, laid over the config's `schedules[].cron` by job name.
+            try db.create(table: "schedule_overrides") { t in
+                t.primaryKey("job", .text)
+                t.column("cron", .text).notNull()
+                t.column("updated_at", .double).notNull()
+            }
+        }
         return m
     }
 }

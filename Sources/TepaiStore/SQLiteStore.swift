@@ -95,6 +95,7 @@ public final class SQLiteStore: TepaiDatabase {
     public func makeChannelSwitches() -> any ChannelSwitchStore { ChannelSwitches(store: self) }
     public func makeCallbackEvents() -> any CallbackEventStoring { CallbackEventStore(store: self) }
     public func makeSourceState() -> any SourceStateStoring { SourceStateStore(store: self) }
+    public func makeScheduleOverrides() -> any ScheduleOverrideStore { ScheduleOverrides(store: self) }
 
     static func bumpRevision(_ db: Database) throws {
         try db.execute(sql: "UPDATE store_meta SET value = value + 1 WHERE key = 'entries_revision'")

@@ -25,12 +25,19 @@ public protocol OutboxStore: Sendable {
     func nextDue(held: Set<String>) async throws -> Double?
     func deliveryCounts() async throws -> [(channel: String, outcome: String, count: Int)]
     func deliveryLog(channel: String?) async throws -> [DeliveryLogEntry]
+    /// The newest `limit` attempts (all, or failed ones only), newest first (the console's dashboard).
+    func recentDeliveries(limit: Int, failuresOnly: Bool) async throws -> [DeliveryLogEntry]
+    /// Each channel's newest `perChannel` attempts, oldest first within a channel.
+    func recentDeliveries(channels: [String], perChannel: Int) async throws -> [String: [DeliveryLogEntry]]
 }
 
 extension OutboxStore {
     public func claim(limit: Int, now: Double) async throws -> [OutboxMessage] { try await claim(limit: limit, now: now, held: []) }
     public func nextDue() async throws -> Double? { try await nextDue(held: []) }
     public func deliveryLog() async throws -> [DeliveryLogEntry] { try await deliveryLog(channel: nil) }
+    public func recentDeliveries(limit: Int) async throws -> [DeliveryLogEntry] {
+        try await recentDeliveries(limit: limit, failuresOnly: false)
+    }
     @discardableResult public func retryDead(now: Double) async throws -> Int { try await retryDead(channel: nil, now: now) }
 
     public func recordAll(_ results: [(OutboxMessage, AttemptResult, Double)], now: Double) async throws {
@@ -59,6 +66,18 @@ public protocol DigestLedgerStore: Sendable {
     /// Takes the lease to run `job` for `slot`: one caller at a time runs one slot of a job; the lease passes
     /// to another caller once the slot is advanced past, or after `lease` seconds (its holder died).
     func claimSlot(job: String, slot: Date, now: Date, lease: TimeInterval) async throws -> Bool
+}
+
+/// Cron expressions changed in the web console, laid over the configured ones by job name.
+public protocol ScheduleOverrideStore: Sendable {
+    func all() async throws -> [String: String]
+    /// Stores the cron and moves the job's last slot to `now` in one transaction.
+    func set(job: String, cron: String, now: Date) async throws
+    func remove(job: String) async throws
+}
+
+extension ScheduleOverrideStore {
+    public func set(job: String, cron: String) async throws { try await set(job: job, cron: cron, now: Date()) }
 }
 
 /// Runtime on/off switches of channels.
@@ -98,6 +117,7 @@ public protocol TepaiDatabase: ContentStore {
     func makeChannelSwitches() -> any ChannelSwitchStore
     func makeCallbackEvents() -> any CallbackEventStoring
     func makeSourceState() -> any SourceStateStoring
+    func makeScheduleOverrides() -> any ScheduleOverrideStore
 }
 
 extension TepaiDatabase {

@@ -41,7 +41,16 @@ struct ServeCommand: AsyncParsableCommand {
                            reloader: reloader, clock: clock, logger: logger)
         // A pinned --now is for reproducible runs: the scheduler then sees that moment, not the wall clock.
         let now: @Sendable () -> Date = { clock.instant() }
-        services.append(Scheduler(jobs: config.schedules, runner: api.digests, ledger: store.makeLedger(), logger: logger, clock: now))
+        services.append(Scheduler(jobs: config.schedules, runner: api.digests, ledger: store.makeLedger(), logger: logger, clock: now,
+                                  overrides: store.makeScheduleOverrides()))
+        // A broken or missing console template stops the start here, with its file and line; a templates folder
+        // without a console/ folder (an older custom one) runs without the console and says so.
+        var console: Console?
+        if Console.hasTemplates(in: config.templatesPath) {
+            console = try Console(admin: api, templatesPath: config.templatesPath, secureCookies: config.secureCookies, logger: logger)
+        } else {
+            logger.warning("web console off: no console/ folder in the templates folder", metadata: ["templates": "\(config.templatesPath)"])
+        }
         if !config.sources.isEmpty {
             // A polled change is answerable at once: the index is rebuilt as soon as a poll stored something.
             let poller = SourcePoller(
@@ -58,6 +67,6 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let admin: AdminAPI? = api
         try await TepaiDaemon(config: config, answers: service, logger: logger, services: services, admin: admin,
-                              callbackEvents: callbackEvents).run()
+                              callbackEvents: callbackEvents, console: console).run()
     }
 }

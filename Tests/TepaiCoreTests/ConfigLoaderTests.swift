@@ -52,6 +52,14 @@ import TepaiCore
         } throws: { ($0 as? ConfigError)?.key == "sources" }
     }
 
+    @Test func consoleSecureCookies() throws {
+        #expect(try ConfigLoader(environment: [:]).parse("", source: "t.yaml").secureCookies == false)
+        #expect(try ConfigLoader(environment: [:]).parse("server: {secure_cookies: true}", source: "t.yaml").secureCookies == true)
+        #expect {
+            try ConfigLoader(environment: [:]).parse("server: {secure_cookies: sometimes}", source: "t.yaml")
+        } throws: { ($0 as? ConfigError)?.key == "server.secure_cookies" }
+    }
+
     @Test func answerCacheSize() throws {
         #expect(try ConfigLoader(environment: [:]).parse("", source: "t.yaml").answerCacheSize == 4096)
         #expect(try ConfigLoader(environment: [:]).parse("answer_cache_size: 0", source: "t.yaml").answerCacheSize == 0)

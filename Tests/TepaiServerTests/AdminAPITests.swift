@@ -57,8 +57,10 @@ import TepaiStore
         var admin = AdminAPI(config: config, store: store, live: live, sender: ChannelSender(transport: CurlTransport(), logger: logger),
                              clock: clock, logger: logger)
         admin.maxBodyBytes = maxBody
-        try await withRunningDaemon({ TepaiDaemon(config: config, answers: service, logger: logger, admin: admin, onListening: $0) }) { port in
-            let router = Routes.router(answers: service, limiter: RateLimiter(perMinute: 0), logger: logger, admin: admin, callbacks: config.callbacks)
+        let console = try Console(admin: admin, templatesPath: root.appendingPathComponent("Templates").path, secureCookies: false, logger: logger)
+        try await withRunningDaemon({ TepaiDaemon(config: config, answers: service, logger: logger, admin: admin, console: console, onListening: $0) }) { port in
+            let router = Routes.router(answers: service, limiter: RateLimiter(perMinute: 0), logger: logger, admin: admin, callbacks: config.callbacks,
+                                       console: console)
             try await body(Session(port: port, store: store, outbox: outbox, routes: router.routes.map { "\($0.method) \($0.path)" }))
         }
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import TepaiStore
 @testable import TepaiServer
 
 /// docs/openapi.yaml against the running server: the same routes, and every documented operation driven over
@@ -62,6 +63,35 @@ import Testing
             ("POST /callbacks/feishu", "/callbacks/feishu", "{}", false, 404),
             ("GET /callbacks/wecom", "/callbacks/wecom?msg_signature=a&timestamp=1&nonce=n&echostr=e", nil, false, 404),
             ("POST /callbacks/wecom", "/callbacks/wecom?msg_signature=a&timestamp=1&nonce=n", "{}", false, 404),
+            // The console: HTML pages behind a session cookie (the bearer token does not sign in). Without a
+            // session every form answers 303 to the sign-in page and changes nothing, and every page lands there
+            // (this client follows a GET's redirect); the signed-in pages are driven in Chromium by
+            // Tests/TepaiCLITests/ConsoleBrowserTests.swift.
+            ("GET /console/console.css", "/console/console.css", nil, false, 200),
+            ("GET /console/login", "/console/login", nil, false, 200),
+            ("POST /console/login", "/console/login", "token=", false, 422),
+            ("POST /console/login", "/console/login", "token=wrong", false, 401),
+            ("GET /console/enter", "/console/enter?ticket=nope", nil, false, 403),
+            ("GET /console", "/console", nil, true, 200),
+            ("POST /console/logout", "/console/logout", "csrf=x", false, 303),
+            ("POST /console/links", "/console/links", "csrf=x", false, 303),
+            ("GET /console/channels", "/console/channels", nil, false, 200),
+            ("POST /console/channels/{name}/enable", "/console/channels/qianxi/enable", "csrf=x", true, 303),
+            ("POST /console/channels/{name}/disable", "/console/channels/qianxi/disable", "csrf=x", true, 303),
+            ("POST /console/channels/{name}/test", "/console/channels/qianxi/test", "csrf=x", false, 303),
+            ("GET /console/schedules", "/console/schedules", nil, false, 200),
+            ("POST /console/schedules/{name}", "/console/schedules/weekly", "csrf=x&cron=0+9+*+*+MON&action=save", false, 303),
+            ("GET /console/digests", "/console/digests?channel=city-fairs", nil, false, 200),
+            ("POST /console/digests/{channel}/send", "/console/digests/city-fairs/send", "csrf=x", false, 303),
+            ("GET /console/content", "/console/content?q=" + q("技术合同怎么登记"), nil, false, 200),
+            ("GET /console/entries/new", "/console/entries/new", nil, false, 200),
+            ("POST /console/entries", "/console/entries", "csrf=x&id=n&kind=faq&title=t&body=b", false, 303),
+            ("GET /console/entries/{id}", "/console/entries/tc-register", nil, false, 200),
+            ("POST /console/entries/{id}", "/console/entries/tc-register", "csrf=x&kind=faq&title=t&body=b", false, 303),
+            ("GET /console/import", "/console/import", nil, false, 200),
+            ("POST /console/import", "/console/import", "csrf=x&text=%5B%5D", false, 303),
+            ("GET /console/announce", "/console/announce", nil, false, 200),
+            ("POST /console/announce", "/console/announce", "csrf=x&action=send&kind=matching", false, 303),
         ]
         try await AdminAPITests.withAdminDaemon { live in
             var driven: Set<String> = []
@@ -78,6 +108,11 @@ import Testing
             #expect(generic.status == 200 && generic.text.contains("\"declined\":false"), "\(generic.text)")
             #expect(checker.check("POST /callbacks/generic", status: 200, body: Data(generic.text.utf8)).isEmpty)
             #expect(checker.operations.subtracting(driven).sorted() == [], "documented operations no test drives")
+            for (operation, path, _, _, _) in calls where operation.hasPrefix("GET /console") && !["GET /console/console.css", "GET /console/enter"].contains(operation) {
+                let page = try await live.call("GET", path)
+                #expect(page.text.contains("id=\"login-form\""), "\(path) without a session shows the sign-in form")
+            }
+            #expect(try await live.store.count() == 2, "console forms without a session stored nothing")
         }
     }
 

@@ -93,6 +93,38 @@ import TepaiStore
         #expect(try await b.claimSlot(job: "j", slot: s2, now: s2, lease: 300))
     }
 
+    @Test(arguments: Backend.allCases) func scheduleOverridesMoveTheLastSlotAndCanBeRemoved(_ backend: Backend) async throws {
+        guard let db = try await backend.fresh() else { return }
+        let store = try await db.open()
+        let (o, ledger) = (store.makeScheduleOverrides(), store.makeLedger())
+        let t0 = Date(timeIntervalSince1970: 1_800_000_000)
+        #expect(try await ledger.advance(job: "weekly", from: nil, to: t0.addingTimeInterval(600)))
+        try await o.set(job: "weekly", cron: "30 8 * * TUE", now: t0)
+        try await o.set(job: "daily", cron: "0 7 * * *", now: t0)
+        try await o.set(job: "weekly", cron: "0 9 * * MON", now: t0)
+        #expect(try await db.open().makeScheduleOverrides().all() == ["weekly": "0 9 * * MON", "daily": "0 7 * * *"])
+        // Never moved backwards; a job without a slot gets the moment of the change.
+        #expect(try await ledger.lastSlot(job: "weekly") == t0.addingTimeInterval(600))
+        #expect(try await ledger.lastSlot(job: "daily") == t0)
+        try await o.remove(job: "weekly")
+        #expect(try await o.all() == ["daily": "0 7 * * *"])
+    }
+
+    @Test(arguments: Backend.allCases) func recentDeliveriesAreBoundedNewestFirst(_ backend: Backend) async throws {
+        guard let db = try await backend.fresh() else { return }
+        let o = try await db.open().makeOutbox()
+        try await o.enqueue((0..<6).map { OutboxMessage(idempotencyKey: "m\($0)", channel: $0 % 2 == 0 ? "a" : "b", title: "t",
+                                                         content: "c", url: nil, part: 1, parts: 1, now: 1000) })
+        let claimed = try await o.claim(limit: 10, now: 1000)
+        try await o.recordAll(claimed.map { ($0, $0.idempotencyKey == "m3" ? .failed(code: 93000, message: "bad") : .delivered, 2) }, now: 1001)
+        let recent = try await o.recentDeliveries(limit: 4)
+        #expect(recent.count == 4 && recent.map(\.id) == recent.map(\.id).sorted(by: >))
+        #expect(try await o.recentDeliveries(limit: 10, failuresOnly: true).map(\.code) == [93000])
+        let byChannel = try await o.recentDeliveries(channels: ["a", "b", "none"], perChannel: 2)
+        #expect(byChannel["a"]?.count == 2 && byChannel["b"]?.count == 2 && byChannel["none"]?.isEmpty == true)
+        #expect(byChannel["a"].map { $0.map(\.id) == $0.map(\.id).sorted() } == true)
+    }
+
     @Test(arguments: Backend.allCases) func channelSwitchesAreSharedAndOverwritten(_ backend: Backend) async throws {
         guard let db = try await backend.fresh() else { return }
         let s1 = try await db.open().makeChannelSwitches()

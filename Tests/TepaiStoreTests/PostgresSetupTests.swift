@@ -54,7 +54,7 @@ import TepaiStore
             try await group.waitForAll()
         }
         #expect(try await PostgresAdmin.migrations(url: url, logger: Backend.logger) == [
-            "v1-entries", "v2-outbox", "v3-digests", "v4-callback-events", "v5-source-state", "v6-channel-switches",
+            "v1-entries", "v2-outbox", "v3-digests", "v4-callback-events", "v5-source-state", "v6-channel-switches", "v7-schedule-overrides",
         ])
         #expect(try await stores[3].revision() == 0)
     }
