@@ -45,7 +45,11 @@ public struct ChannelSender: Sendable {
             return attempt
         }
         do {
-            let request = try adapter.request(content: content, title: title, url: url, channel: channel, now: now)
+            var request = try adapter.request(content: content, title: title, url: url, channel: channel, now: now)
+            // The configuration decides: without a proxy key the webhook is reached directly, whatever
+            // http_proxy the daemon's environment happens to carry.
+            request.proxy = channel.proxy ?? ""
+            request.noProxy = channel.noProxy
             let reply = try await transport.send(request)
             attempt.seconds = reply.seconds
             attempt.outcome = adapter.outcome(reply)
@@ -63,6 +67,7 @@ public struct ChannelSender: Sendable {
             logger.warning("delivery failed", metadata: [
                 "channel": "\(channel.name)", "url": "\(SecretMasker.maskURL(channel.url))", "part": "\(part)",
                 "code": "\(code)", "message": "\(message)",
+                "proxy": "\(channel.proxy.map(SecretMasker.maskProxy) ?? "none")",
             ])
         }
         return attempt

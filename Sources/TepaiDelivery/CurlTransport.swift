@@ -7,12 +7,20 @@ public struct HTTPRequestSpec: Sendable {
     public var url: String
     public var headers: [(String, String)]
     public var body: Data
+    /// The proxy of this request (a channel's `proxy`), overriding the transport's; "" = direct, nil = the
+    /// transport's (or curl's default, which reads `http_proxy`).
+    public var proxy: String?
+    /// Hosts reached directly although a proxy is set (curl's `no_proxy` list).
+    public var noProxy: String?
 
-    public init(method: String = "POST", url: String, headers: [(String, String)] = [], body: Data = Data()) {
+    public init(method: String = "POST", url: String, headers: [(String, String)] = [], body: Data = Data(),
+                proxy: String? = nil, noProxy: String? = nil) {
         self.method = method
         self.url = url
         self.headers = headers
         self.body = body
+        self.proxy = proxy
+        self.noProxy = noProxy
     }
 }
 
@@ -53,6 +61,7 @@ public struct TransportOptions: Sendable {
     public var connectTimeoutMs = 5_000
     public var totalTimeoutMs = 15_000
     public var proxy: String?
+    public var noProxy: String?
     public var verifyTLS = true
     public init() {}
 }
@@ -99,7 +108,9 @@ public final class CurlTransport: Sendable {
         _ = tepai_easy_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, options.verifyTLS ? 1 : 0)
         _ = tepai_easy_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, options.verifyTLS ? 2 : 0)
         _ = tepai_easy_setopt_long(handle, CURLOPT_TCP_KEEPALIVE, 1)
-        if let proxy = options.proxy { _ = tepai_easy_setopt_string(handle, CURLOPT_PROXY, proxy) }
+        // "" means direct: curl then ignores the process's http_proxy variables too. Nil leaves curl's default.
+        if let proxy = request.proxy ?? options.proxy { _ = tepai_easy_setopt_string(handle, CURLOPT_PROXY, proxy) }
+        if let noProxy = request.noProxy ?? options.noProxy { _ = tepai_easy_setopt_string(handle, CURLOPT_NOPROXY, noProxy) }
         let isGet = request.method == "GET"
         if isGet {
             // A plain GET without a body; feeds may redirect and compress, and their validators are headers.
