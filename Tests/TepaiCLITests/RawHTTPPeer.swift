@@ -36,13 +36,19 @@ enum RawHTTPAction: Sendable {
 /// Hummingbird router cannot behave: dropping connections mid-request and receiving proxy-form requests.
 final class RawHTTPPeer: Sendable {
     private let channel: any Channel
+    private let accepted = ConnectionCounter()
     let port: Int
 
+    /// TCP connections accepted so far (kept-alive connections are reused, so fewer than requests).
+    var connections: Int { accepted.value }
+
     init(decide: @escaping @Sendable (RawHTTPRequest) -> RawHTTPAction) async throws {
+        let accepted = accepted
         channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
+                accepted.increment()
+                return channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline()
                     try channel.pipeline.syncOperations.addHandler(RawHTTPHandler(decide: decide))
                 }
@@ -52,6 +58,13 @@ final class RawHTTPPeer: Sendable {
     }
 
     func stop() async { try? await channel.close() }
+}
+
+final class ConnectionCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func increment() { lock.withLock { count += 1 } }
+    var value: Int { lock.withLock { count } }
 }
 
 /// Collects one request (head, body, end) and carries out the peer's decision.
