@@ -69,4 +69,24 @@ import TepaiDelivery
         #expect(try await transport.send(HTTPRequestSpec(url: "http://127.0.0.1:\(peer.port)/fast")).status == 200)
         await peer.stop()
     }
+
+    /// Transfers beyond `maxTransfers` wait in the driver's queue, not inside curl, so their timeout starts
+    /// when they start. (curl starts the clock when a handle is added: five one-second answers through one
+    /// connection, all added at once, would see the fourth and fifth time out at three seconds.)
+    @Test func queuedTransfersDoNotSpendTheirTimeoutWaiting() async throws {
+        let peer = try await RawHTTPPeer { _ in .answer(status: 200, body: "{}", delayMs: 1_000) }
+        var options = TransportOptions()
+        options.totalTimeoutMs = 3_000
+        let transport = CurlTransport(options: options, maxTransfers: 1)
+        let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<5 {
+                group.addTask { try await transport.send(HTTPRequestSpec(url: "http://127.0.0.1:\(peer.port)/hook")).status }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        await peer.stop()
+        #expect(statuses == [200, 200, 200, 200, 200])
+        #expect(peer.connections == 1)
+    }
 }
+
