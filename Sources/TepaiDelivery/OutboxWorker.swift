@@ -13,7 +13,7 @@ public struct OutboxWorker: Sendable {
     public let logger: Logger
     public var batchSize = 32
     /// Passes `drain` keeps going at once (see there); 1 sends batch after batch.
-    public var passesInFlight = 2
+    public var passesInFlight = 3
     /// The platforms' limits; tests and benchmarks may scale them.
     public var limits: @Sendable (Platform) -> RobotLimits = { RobotLimits.of($0) }
 
