@@ -55,6 +55,10 @@ public struct ChannelSender: Sendable {
             attempt.outcome = adapter.outcome(reply)
         } catch let e as TransportError {
             attempt.outcome = .retryable(code: -e.code, message: e.message)
+        } catch is CancellationError {
+            // The daemon is stopping and the transport dropped the request: whether the platform got it is
+            // unknown, as after a crash, so it is tried again later, never made a dead letter.
+            attempt.outcome = .retryable(code: -3, message: "cancelled while sending (shutting down); outcome unknown")
         } catch {
             attempt.outcome = .permanent(code: -1, message: "\(error)")
         }

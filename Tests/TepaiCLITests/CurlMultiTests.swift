@@ -1,5 +1,7 @@
 import Foundation
+import Logging
 import Testing
+import TepaiCore
 import TepaiDelivery
 
 /// The transport's one multi handle: many transfers at once over few reused connections, per-transfer
@@ -87,6 +89,22 @@ import TepaiDelivery
         await peer.stop()
         #expect(statuses == [200, 200, 200, 200, 200])
         #expect(peer.connections == 1)
+    }
+
+    /// A send cancelled mid-transfer (the daemon shutting down) has an unknown outcome: retried later, never
+    /// a dead letter.
+    @Test func aCancelledDeliveryIsRetryableNotADeadLetter() async throws {
+        let log = Log()
+        let peer = try await RawHTTPPeer { log.add($0); return .answer(status: 200, body: #"{"errcode":0}"#, delayMs: 20_000) }
+        let channel = ChannelConfig(name: "g", platform: .wecom, url: "http://127.0.0.1:\(peer.port)/cgi-bin/webhook/send?key=k", format: "text")
+        let sender = ChannelSender(transport: CurlTransport(), logger: Logger(label: "t"))
+        let sending = Task { await sender.send([MessageBlock("x")], title: "t", to: channel) }
+        while log.all.isEmpty { try await Task.sleep(for: .milliseconds(10)) }
+        sending.cancel()
+        let attempts = await sending.value
+        await peer.stop()
+        #expect(attempts.map(\.outcome.code) == [-3])
+        #expect(attempts.first.map { if case .retryable = $0.outcome { true } else { false } } == true)
     }
 }
 
