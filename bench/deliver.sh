@@ -2,12 +2,13 @@
 # Delivery benchmark, side by side in one run: 10k messages to 100 local webhook channels (rate limits off,
 # outbox on) into a local nginx sink answering {"errcode":0}; Apprise's json:// notifier to the same sink;
 # wrk POSTing the same body as the machine's raw limit. Usage: bench/deliver.sh (needs nginx, wrk, apprise).
+# TEPAI=path/to/tepai picks another build (default .build/release/tepai, built if missing).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 command -v nginx >/dev/null || apt-get install -y -qq nginx
 command -v wrk >/dev/null || apt-get install -y -qq wrk
 python3 -c "import apprise" 2>/dev/null || pip install -q apprise
-tepai=.build/release/tepai
+tepai=${TEPAI:-.build/release/tepai}
 [ -x "$tepai" ] || swift build -c release --product tepai
 nginx -c "$PWD/bench/nginx-sink.conf" -s stop 2>/dev/null || true
 nginx -c "$PWD/bench/nginx-sink.conf"

@@ -17,9 +17,15 @@ public struct ChannelConfig: Sendable, Equatable {
     public var kinds: [EntryKind]
     public var topics: [String]
     public var enabled: Bool
+    /// The HTTP(S) or SOCKS proxy this channel's webhook is reached through (its own `proxy` key, else the
+    /// global one); nil = direct. May carry credentials: show it only through `SecretMasker.maskProxy`.
+    public var proxy: String?
+    /// Hosts reached directly even when `proxy` is set (curl's comma-separated `no_proxy` list).
+    public var noProxy: String?
 
     public init(name: String, platform: Platform, url: String = "", secret: String? = nil, format: String = "text",
-                regions: [String] = ["*"], kinds: [EntryKind] = [], topics: [String] = [], enabled: Bool = true) {
+                regions: [String] = ["*"], kinds: [EntryKind] = [], topics: [String] = [], enabled: Bool = true,
+                proxy: String? = nil, noProxy: String? = nil) {
         self.name = name
         self.platform = platform
         self.url = url
@@ -29,6 +35,8 @@ public struct ChannelConfig: Sendable, Equatable {
         self.kinds = kinds
         self.topics = topics
         self.enabled = enabled
+        self.proxy = proxy
+        self.noProxy = noProxy
     }
 }
 
@@ -54,6 +62,10 @@ public struct TepaiConfig: Sendable {
     public var templateOverridesPath: String?
     public var strictImport: Bool
     public var channels: [ChannelConfig]
+    /// The global `proxy` / `no_proxy` keys: the default of every channel without its own (already applied to
+    /// `channels`; kept for display).
+    public var proxy: String?
+    public var noProxy: String?
     /// Queries a client may send per minute to the public query API (0 = no limit).
     public var queryRateLimitPerMinute: Int
     /// Recent answers kept in memory (0 = none); dropped whenever the content, lexicon or templates change.
@@ -79,6 +91,8 @@ public struct TepaiConfig: Sendable {
         templateOverridesPath = nil
         strictImport = false
         channels = [ChannelConfig(name: "local-log", platform: .log, format: "text")]
+        proxy = nil
+        noProxy = nil
         queryRateLimitPerMinute = 120
         answerCacheSize = 4096
         schedules = Self.defaultSchedules

@@ -12,14 +12,14 @@ public struct ConfigLoader: Sendable {
     static let topKeys: Set<String> = [
         "timezone", "database", "server", "admin_token", "admin_token_file", "contact", "counties", "lexicon",
         "templates", "template_overrides", "strict_import", "channels", "query_rate_limit_per_minute", "answer_cache_size", "schedules", "callbacks",
-        "sources",
+        "sources", "proxy", "no_proxy",
     ]
     static let scheduleKeys: Set<String> = [
         "name", "digest", "cron", "channels", "jitter_seconds", "send_empty", "max_items", "days", "deadline_days",
         "eve_reminder", "enabled",
     ]
     static let channelKeys: Set<String> = [
-        "name", "platform", "url", "secret", "format", "regions", "kinds", "topics", "enabled",
+        "name", "platform", "url", "secret", "format", "regions", "kinds", "topics", "enabled", "proxy", "no_proxy",
     ]
     static let sourceKeys: Set<String> = ["name", "type", "path", "url", "interval_seconds", "kind", "region", "tags"]
     static let formats: [Platform: [String]] = [
@@ -86,8 +86,11 @@ public struct ConfigLoader: Sendable {
             guard size >= 0 else { throw ConfigError(source: source, key: "answer_cache_size", reason: "must be 0 (no cache) or more, found \(size)") }
             c.answerCacheSize = size
         }
+        c.proxy = try ProxySettings.proxy(r.text(top["proxy"], "proxy"), key: "proxy", source: source)
+        c.noProxy = try ProxySettings.noProxy(r.text(top["no_proxy"], "no_proxy"), key: "no_proxy", source: source)
+        let proxyDefaults = (proxy: c.proxy, noProxy: c.noProxy)
         if let channels = try namedList(top["channels"], "channels", source: source, name: \ChannelConfig.name, item: { (item, i) throws(ConfigError) in
-            try channel(item, index: i, reader: r, known: c.knownRegions)
+            try channel(item, index: i, reader: r, known: c.knownRegions, proxyDefaults: proxyDefaults)
         }) { c.channels = channels }
         if let callbacks = top["callbacks"], !callbacks.isNull {
             guard let o = callbacks.objectValue else { throw ConfigError(source: source, key: "callbacks", reason: "expected {dingtalk_app_secret, generic_token, feishu_…, wecom_…}") }
@@ -275,7 +278,8 @@ public struct ConfigLoader: Sendable {
             enabled: try r.bool(o["enabled"], at + ".enabled") ?? true)
     }
 
-    func channel(_ raw: RawValue, index: Int, reader r: ValueReader, known: Set<String>) throws(ConfigError) -> ChannelConfig {
+    func channel(_ raw: RawValue, index: Int, reader r: ValueReader, known: Set<String>,
+                 proxyDefaults: (proxy: String?, noProxy: String?) = (nil, nil)) throws(ConfigError) -> ChannelConfig {
         let path = "channels[\(index)]"
         guard let o = raw.objectValue else { throw ConfigError(source: r.source, key: path, reason: "expected name, platform, url …") }
         try r.rejectUnknown(o, allowed: Self.channelKeys, path: path + ".")
@@ -311,9 +315,13 @@ public struct ConfigLoader: Sendable {
             }
             kinds.append(kind)
         }
+        // A channel's own proxy keys win; without them it uses the global ones.
+        let proxy = try ProxySettings.proxy(r.text(o["proxy"], at + ".proxy"), key: at + ".proxy", source: r.source)
+        let noProxy = try ProxySettings.noProxy(r.text(o["no_proxy"], at + ".no_proxy"), key: at + ".no_proxy", source: r.source)
         return ChannelConfig(
             name: name, platform: platform, url: url, secret: secret, format: format, regions: regions, kinds: kinds,
-            topics: try r.textList(o["topics"], at + ".topics") ?? [], enabled: try r.bool(o["enabled"], at + ".enabled") ?? true)
+            topics: try r.textList(o["topics"], at + ".topics") ?? [], enabled: try r.bool(o["enabled"], at + ".enabled") ?? true,
+            proxy: proxy ?? proxyDefaults.proxy, noProxy: noProxy ?? proxyDefaults.noProxy)
     }
 }
 

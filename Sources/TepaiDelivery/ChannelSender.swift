@@ -45,12 +45,20 @@ public struct ChannelSender: Sendable {
             return attempt
         }
         do {
-            let request = try adapter.request(content: content, title: title, url: url, channel: channel, now: now)
+            var request = try adapter.request(content: content, title: title, url: url, channel: channel, now: now)
+            // The configuration decides: without a proxy key the webhook is reached directly, whatever
+            // http_proxy the daemon's environment happens to carry.
+            request.proxy = channel.proxy ?? ""
+            request.noProxy = channel.noProxy
             let reply = try await transport.send(request)
             attempt.seconds = reply.seconds
             attempt.outcome = adapter.outcome(reply)
         } catch let e as TransportError {
             attempt.outcome = .retryable(code: -e.code, message: e.message)
+        } catch is CancellationError {
+            // The daemon is stopping and the transport dropped the request: whether the platform got it is
+            // unknown, as after a crash, so it is tried again later, never made a dead letter.
+            attempt.outcome = .retryable(code: -3, message: "cancelled while sending (shutting down); outcome unknown")
         } catch {
             attempt.outcome = .permanent(code: -1, message: "\(error)")
         }
@@ -63,6 +71,7 @@ public struct ChannelSender: Sendable {
             logger.warning("delivery failed", metadata: [
                 "channel": "\(channel.name)", "url": "\(SecretMasker.maskURL(channel.url))", "part": "\(part)",
                 "code": "\(code)", "message": "\(message)",
+                "proxy": "\(channel.proxy.map(SecretMasker.maskProxy) ?? "none")",
             ])
         }
         return attempt

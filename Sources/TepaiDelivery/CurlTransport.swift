@@ -7,12 +7,20 @@ public struct HTTPRequestSpec: Sendable {
     public var url: String
     public var headers: [(String, String)]
     public var body: Data
+    /// The proxy of this request (a channel's `proxy`), overriding the transport's; "" = direct, nil = the
+    /// transport's (or curl's default, which reads `http_proxy`).
+    public var proxy: String?
+    /// Hosts reached directly although a proxy is set (curl's `no_proxy` list).
+    public var noProxy: String?
 
-    public init(method: String = "POST", url: String, headers: [(String, String)] = [], body: Data = Data()) {
+    public init(method: String = "POST", url: String, headers: [(String, String)] = [], body: Data = Data(),
+                proxy: String? = nil, noProxy: String? = nil) {
         self.method = method
         self.url = url
         self.headers = headers
         self.body = body
+        self.proxy = proxy
+        self.noProxy = noProxy
     }
 }
 
@@ -53,44 +61,60 @@ public struct TransportOptions: Sendable {
     public var connectTimeoutMs = 5_000
     public var totalTimeoutMs = 15_000
     public var proxy: String?
+    public var noProxy: String?
     public var verifyTLS = true
     public init() {}
 }
 
-/// Outgoing HTTP through libcurl. Transfers are blocking C calls, so they run on a fixed pool of transfer
-/// threads, never on Swift's cooperative pool; each thread keeps its curl handle, so connections to the same
-/// webhook host are reused (keep-alive) across messages.
+/// Outgoing HTTP through libcurl: one multi handle, driven by one dedicated thread, runs every transfer of the
+/// process's transport (see `CurlMultiDriver`). Blocking C calls never touch Swift's cooperative pool; the
+/// multi handle's connection cache keeps connections to webhook hosts alive across messages.
 public final class CurlTransport: Sendable {
     public let options: TransportOptions
-    private let pool: TransferPool
+    private let driver: CurlMultiDriver
 
     /// `curl_global_init` must run once, before any other thread uses curl.
     private static let globalInit: Void = { curl_global_init(Int(CURL_GLOBAL_ALL)) }()
 
-    public init(options: TransportOptions = TransportOptions(), threads: Int = 16) {
+    /// - Parameter maxTransfers: transfers running at once; more wait in the driver's queue, where their
+    ///   timeouts have not started yet.
+    public init(options: TransportOptions = TransportOptions(), maxTransfers: Int = 128) {
         _ = Self.globalInit
         self.options = options
-        pool = TransferPool(threads: threads, options: options)
+        driver = CurlMultiDriver(options: options, maxTransfers: maxTransfers)
     }
 
+    /// The spelling of the earlier transfer-thread pool, kept so callers written for it (and branches not yet
+    /// merged) still compile: `threads` now caps the transfers running at once.
+    public convenience init(options: TransportOptions = TransportOptions(), threads: Int) {
+        self.init(options: options, maxTransfers: threads)
+    }
+
+    /// No `send` can be running (each holds the transport): the driver thread may end.
+    deinit { driver.shutdown() }
+
+    /// Runs one request. Cancelling the calling task stops the transfer and throws `CancellationError`.
     public func send(_ request: HTTPRequestSpec) async throws -> HTTPReply {
-        try await withCheckedThrowingContinuation { continuation in
-            pool.submit(request) { continuation.resume(with: $0) }
+        let transfer = CurlMultiDriver.Transfer(request: request)
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                transfer.done = { continuation.resume(with: $0) }
+                driver.submit(transfer)
+            }
+        } onCancel: {
+            driver.cancel(transfer)
         }
     }
 
-    static func perform(_ request: HTTPRequestSpec, options: TransportOptions, handle: UnsafeMutableRawPointer) throws -> HTTPReply {
-        // Reset options but keep the handle's live connections for reuse.
-        curl_easy_reset(handle)
+    /// Sets every option of one transfer on a fresh or reset easy handle. Returns the header list, which must
+    /// live until the transfer ends.
+    static func configure(_ handle: UnsafeMutableRawPointer, _ request: HTTPRequestSpec, _ options: TransportOptions,
+                          sink: UnsafeMutableRawPointer) -> UnsafeMutablePointer<curl_slist>? {
         var headerList: UnsafeMutablePointer<curl_slist>?
-        defer { curl_slist_free_all(headerList) }
         for (name, value) in request.headers { headerList = curl_slist_append(headerList, "\(name): \(value)") }
-        // Without this, curl sends "Expect: 100-continue" for larger bodies and waits for the peer.
+        // Without this, curl sends "Expect: 100-continue" for bodies over 1 KB and waits up to a second for a
+        // "100 Continue" that many peers never send.
         headerList = curl_slist_append(headerList, "Expect:")
-
-        let sink = ResponseSink()
-        let sinkPointer = Unmanaged.passRetained(sink)
-        defer { sinkPointer.release() }
 
         _ = tepai_easy_setopt_string(handle, CURLOPT_URL, request.url)
         _ = tepai_easy_setopt_long(handle, CURLOPT_NOSIGNAL, 1)
@@ -99,9 +123,10 @@ public final class CurlTransport: Sendable {
         _ = tepai_easy_setopt_long(handle, CURLOPT_SSL_VERIFYPEER, options.verifyTLS ? 1 : 0)
         _ = tepai_easy_setopt_long(handle, CURLOPT_SSL_VERIFYHOST, options.verifyTLS ? 2 : 0)
         _ = tepai_easy_setopt_long(handle, CURLOPT_TCP_KEEPALIVE, 1)
-        if let proxy = options.proxy { _ = tepai_easy_setopt_string(handle, CURLOPT_PROXY, proxy) }
-        let isGet = request.method == "GET"
-        if isGet {
+        // "" means direct: curl then ignores the process's http_proxy variables too. Nil leaves curl's default.
+        if let proxy = request.proxy ?? options.proxy { _ = tepai_easy_setopt_string(handle, CURLOPT_PROXY, proxy) }
+        if let noProxy = request.noProxy ?? options.noProxy { _ = tepai_easy_setopt_string(handle, CURLOPT_NOPROXY, noProxy) }
+        if request.method == "GET" {
             // A plain GET without a body; feeds may redirect and compress, and their validators are headers.
             _ = tepai_easy_setopt_long(handle, CURLOPT_HTTPGET, 1)
             _ = tepai_easy_setopt_long(handle, CURLOPT_FOLLOWLOCATION, 1)
@@ -114,9 +139,18 @@ public final class CurlTransport: Sendable {
                     .addHeaderLine(UnsafeRawBufferPointer(start: UnsafeRawPointer(ptr), count: n))
                 return n
             }
-            _ = tepai_easy_setopt_pointer(handle, CURLOPT_HEADERDATA, sinkPointer.toOpaque())
+            _ = tepai_easy_setopt_pointer(handle, CURLOPT_HEADERDATA, sink)
         } else {
             _ = tepai_easy_setopt_string(handle, CURLOPT_CUSTOMREQUEST, request.method)
+            request.body.withUnsafeBytes { raw in
+                _ = tepai_easy_setopt_off_t(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(raw.count))
+                // COPYPOSTFIELDS copies the bytes, so the buffer need not outlive this call.
+                if let base = raw.baseAddress {
+                    _ = tepai_easy_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: base))
+                } else {
+                    _ = tepai_easy_setopt_string(handle, CURLOPT_COPYPOSTFIELDS, "")
+                }
+            }
         }
         _ = tepai_easy_setopt_slist(handle, CURLOPT_HTTPHEADER, headerList)
         _ = tepai_easy_setopt_write_function(handle) { ptr, size, count, user in
@@ -125,73 +159,12 @@ public final class CurlTransport: Sendable {
             Unmanaged<ResponseSink>.fromOpaque(user).takeUnretainedValue().data.append(UnsafeRawPointer(ptr).assumingMemoryBound(to: UInt8.self), count: n)
             return n
         }
-        _ = tepai_easy_setopt_pointer(handle, CURLOPT_WRITEDATA, sinkPointer.toOpaque())
-
-        let code: CURLcode = request.body.withUnsafeBytes { raw in
-            if !isGet {
-                _ = tepai_easy_setopt_off_t(handle, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(raw.count))
-                // COPYPOSTFIELDS copies the bytes, so the buffer need not outlive this closure.
-                if let base = raw.baseAddress {
-                    _ = tepai_easy_setopt_pointer(handle, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: base))
-                } else {
-                    _ = tepai_easy_setopt_string(handle, CURLOPT_COPYPOSTFIELDS, "")
-                }
-            }
-            return curl_easy_perform(handle)
-        }
-        guard code == CURLE_OK else {
-            throw TransportError(code: Int(code.rawValue), message: String(cString: curl_easy_strerror(code)))
-        }
-        var status = 0
-        _ = tepai_easy_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
-        var seconds = 0.0
-        _ = tepai_easy_getinfo_double(handle, CURLINFO_TOTAL_TIME, &seconds)
-        return HTTPReply(status: status, body: sink.data, seconds: seconds, headers: sink.headers)
+        _ = tepai_easy_setopt_pointer(handle, CURLOPT_WRITEDATA, sink)
+        return headerList
     }
 }
 
-/// A fixed set of threads, each with its own curl easy handle, taking transfers from one queue.
-/// Threads start on first use and live as long as the process (transports are long-lived).
-final class TransferPool: @unchecked Sendable {
-    private let condition = NSCondition()
-    private var queue: [(HTTPRequestSpec, @Sendable (Result<HTTPReply, Error>) -> Void)] = []
-    private var started = false
-    private let threads: Int
-    private let options: TransportOptions
-
-    init(threads: Int, options: TransportOptions) {
-        self.threads = max(1, threads)
-        self.options = options
-    }
-
-    func submit(_ request: HTTPRequestSpec, _ done: @escaping @Sendable (Result<HTTPReply, Error>) -> Void) {
-        condition.lock()
-        if !started {
-            started = true
-            for _ in 0..<threads {
-                let t = Thread { [self] in self.loop() }
-                t.stackSize = 1 << 20
-                t.start()
-            }
-        }
-        queue.append((request, done))
-        condition.signal()
-        condition.unlock()
-    }
-
-    private func loop() {
-        guard let handle = curl_easy_init() else { return }
-        while true {
-            condition.lock()
-            while queue.isEmpty { condition.wait() }
-            let (request, done) = queue.removeFirst()
-            condition.unlock()
-            done(Result { try CurlTransport.perform(request, options: options, handle: handle) })
-        }
-    }
-}
-
-/// Collects the response body inside curl's write callback (one transfer, one thread).
+/// Collects the response body inside curl's write callback (one transfer, on the driver thread).
 final class ResponseSink: @unchecked Sendable {
     var data = Data()
     var headers: [(name: String, value: String)] = []

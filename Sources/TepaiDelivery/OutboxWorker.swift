@@ -12,6 +12,8 @@ public struct OutboxWorker: Sendable {
     public let channels: ChannelDirectory
     public let logger: Logger
     public var batchSize = 32
+    /// Passes `drain` keeps going at once (see there); 1 sends batch after batch.
+    public var passesInFlight = 3
     /// The platforms' limits; tests and benchmarks may scale them.
     public var limits: @Sendable (Platform) -> RobotLimits = { RobotLimits.of($0) }
 
@@ -35,30 +37,45 @@ public struct OutboxWorker: Sendable {
     /// were made.
     @discardableResult
     public func runOnce() async throws -> Int {
+        var lanes: [String: Task<Void, any Error>] = [:]
+        guard let pass = try await startPass(lanes: &lanes) else { return 0 }
+        return try await pass.value
+    }
+
+    /// Claims a batch and starts sending it; nil when nothing is due. The returned task ends when every
+    /// answer of the pass is recorded. `lanes` holds each robot's latest sending task: a robot's sends in
+    /// this pass start only after its sends of the pass before, so passes may overlap and a robot's messages
+    /// still go out in claim order (parts 1/3, 2/3 … in sequence).
+    func startPass(lanes: inout [String: Task<Void, any Error>]) async throws -> Task<Int, any Error>? {
         let channels = self.channels.byName
         let claimed = try await outbox.claim(limit: batchSize, now: Self.now(), held: held(channels))
-        guard !claimed.isEmpty else { return 0 }
+        guard !claimed.isEmpty else { return nil }
         let byRobot = Dictionary(grouping: claimed, by: { channels[$0.channel]?.url ?? $0.channel })
         let recorder = AttemptRecorder(outbox: outbox)
-        async let recorded = recorder.run()
-        do {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for (_, messages) in byRobot {
-                    group.addTask {
-                        for m in messages.sorted(by: { ($0.part, $0.id ?? 0) < ($1.part, $1.id ?? 0) }) {
-                            if let r = try await attempt(m, channel: channels[m.channel]) { recorder.add(r) }
-                        }
-                    }
+        let recording = Task { try await recorder.run() }
+        var sends: [Task<Void, any Error>] = []
+        for (robot, messages) in byRobot {
+            let previous = lanes[robot]
+            let send = Task {
+                // The robot's previous pass may have failed; its own error is reported by its own pass.
+                _ = await previous?.result
+                for m in messages.sorted(by: { ($0.part, $0.id ?? 0) < ($1.part, $1.id ?? 0) }) {
+                    if let r = try await attempt(m, channel: channels[m.channel]) { recorder.add(r) }
                 }
-                try await group.waitForAll()
             }
-        } catch {
-            recorder.finish()
-            _ = try? await recorded
-            throw error
+            lanes[robot] = send
+            sends.append(send)
         }
-        recorder.finish()
-        return try await recorded
+        return Task {
+            var failure: (any Error)?
+            for send in sends {
+                do { try await send.value } catch { failure = failure ?? error }
+            }
+            recorder.finish()
+            let recorded = try await recording.value
+            if let failure { throw failure }
+            return recorded
+        }
     }
 
     /// Sends one claimed message and returns its result; nil when it was put back to wait for the rate limit.
@@ -84,16 +101,35 @@ public struct OutboxWorker: Sendable {
         }
     }
 
-    /// Runs until nothing is due before `deadline` (or the outbox is empty of pending work).
+    /// Runs until nothing is due before `deadline` (or the outbox is empty of pending work). Up to
+    /// `passesInFlight` passes overlap: the next batch is claimed and starts going out while the answers of
+    /// the previous one are still coming in and being written, so neither the network nor the database waits
+    /// for the other between passes. (What a kill -9 can repeat grows accordingly: at most the claimed,
+    /// unrecorded messages of those passes.)
     public func drain(deadline: Date) async throws {
+        var lanes: [String: Task<Void, any Error>] = [:]
+        var passes: [Task<Int, any Error>] = []
+        // Whatever happens, no pass is left running behind the caller's back.
+        defer { for pass in passes { pass.cancel() } }
         while Date() < deadline {
-            let made = try await runOnce()
-            if made > 0 { continue }
+            if let pass = try await startPass(lanes: &lanes) {
+                passes.append(pass)
+                if passes.count >= max(1, passesInFlight) { _ = try await passes.removeFirst().value }
+                continue
+            }
+            // Nothing due now: let the running passes finish (they may schedule retries), then look again.
+            if !passes.isEmpty {
+                while !passes.isEmpty { _ = try await passes.removeFirst().value }
+                lanes.removeAll()
+                continue
+            }
+            lanes.removeAll()
             guard let next = try await outbox.nextDue(held: held(channels.byName)) else { return }
             let wait = next - Self.now()
             if Date().addingTimeInterval(max(0, wait)) > deadline { return }
             if wait > 0 { try await Task.sleep(for: .milliseconds(Int(min(wait, 1) * 1000) + 5)) }
         }
+        while !passes.isEmpty { _ = try await passes.removeFirst().value }
     }
 }
 

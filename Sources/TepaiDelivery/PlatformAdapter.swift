@@ -34,9 +34,7 @@ public enum PlatformAdapters {
     }
 }
 
-func jsonBody(_ object: [String: Any]) throws -> Data {
-    try JSONSerialization.data(withJSONObject: object, options: [.withoutEscapingSlashes, .sortedKeys])
-}
+func jsonBody(_ object: [String: Any]) throws -> Data { try JSONBody.encode(object) }
 
 let jsonHeaders = [("Content-Type", "application/json; charset=utf-8")]
 

@@ -1,4 +1,5 @@
 import Foundation
+import TepaiCore
 
 /// Masks webhook keys, tokens and secrets wherever a URL or secret is shown or logged.
 public enum SecretMasker {
@@ -14,6 +15,9 @@ public enum SecretMasker {
         }
         return out
     }
+
+    /// A proxy URL with its credentials masked (`http://user:****@host:port`).
+    public static func maskProxy(_ url: String) -> String { ProxySettings.masked(url) }
 
     /// Shows at most the last four characters.
     public static func mask(_ secret: String) -> String {

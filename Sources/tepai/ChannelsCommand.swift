@@ -22,7 +22,9 @@ struct ChannelsCommand: AsyncParsableCommand {
                 print([c.name, c.platform.rawValue, c.format, c.enabled ? "enabled" : "disabled",
                        "regions=\(c.regions.joined(separator: ","))", "kinds=\(kinds)", "topics=\(topics)",
                        c.platform == .log ? "(log)" : SecretMasker.maskURL(c.url),
-                       c.secret.map { "secret=\(SecretMasker.mask($0))" } ?? ""].filter { !$0.isEmpty }.joined(separator: "\t"))
+                       c.secret.map { "secret=\(SecretMasker.mask($0))" } ?? "",
+                       c.proxy.map { "proxy=\(SecretMasker.maskProxy($0))" } ?? "",
+                       c.noProxy.map { "no_proxy=\($0)" } ?? ""].filter { !$0.isEmpty }.joined(separator: "\t"))
             }
         }
     }

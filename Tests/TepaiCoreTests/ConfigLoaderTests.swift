@@ -170,3 +170,39 @@ import TepaiCore
         #expect(Self.key("sources: {name: d}") == "sources")
     }
 }
+
+@Suite struct ProxyConfigTests {
+    static func load(_ yaml: String) throws -> TepaiConfig { try ConfigLoader(environment: [:]).parse(yaml, source: "t.yaml") }
+    static func key(_ yaml: String) -> String? {
+        do { _ = try load(yaml); return nil } catch { return (error as? ConfigError)?.key }
+    }
+
+    @Test func globalProxyIsEveryChannelsDefaultAndAChannelsOwnWins() throws {
+        let c = try Self.load("""
+            proxy: http://proxy.example:3128
+            no_proxy: "localhost, .internal.example"
+            channels:
+              - {name: a, platform: log}
+              - {name: b, platform: log, proxy: "socks5h://u:p@10.0.0.1:1080", no_proxy: "*"}
+            """)
+        #expect(c.channels.map(\.proxy) == ["http://proxy.example:3128", "socks5h://u:p@10.0.0.1:1080"])
+        #expect(c.channels.map(\.noProxy) == ["localhost,.internal.example", "*"])
+        #expect(try Self.load("channels: [{name: a, platform: log}]").channels.first?.proxy == nil)
+    }
+
+    @Test func badProxiesAreRefusedNamingTheirKey() {
+        #expect(Self.key("proxy: proxy.example:3128") == "proxy")
+        #expect(Self.key("proxy: ftp://proxy.example") == "proxy")
+        #expect(Self.key("proxy: http://proxy.example:3128/path") == "proxy")
+        #expect(Self.key("proxy: \"http://:3128\"") == "proxy")
+        #expect(Self.key("no_proxy: \"a, http://b\"") == "no_proxy")
+        #expect(Self.key("channels: [{name: c, platform: log, proxy: \"socks9://x:1\"}]") == "channels[c].proxy")
+        #expect(Self.key("channels: [{name: c, platform: log, no_proxy: \"a b\"}]") == "channels[c].no_proxy")
+    }
+
+    @Test func proxyCredentialsAreMaskedForDisplay() {
+        #expect(ProxySettings.masked("http://bot:s3cret@proxy:3128") == "http://bot:****@proxy:3128")
+        #expect(ProxySettings.masked("http://tokenonly@proxy:3128/") == "http://****@proxy:3128/")
+        #expect(ProxySettings.masked("http://proxy:3128") == "http://proxy:3128")
+    }
+}

@@ -238,7 +238,7 @@ import TepaiStore
             config.feishuAppID = FeishuPeer.appID
             config.feishuAppSecret = FeishuPeer.appSecret
             config.feishuAPIBase = peer.base
-            let replier = FeishuReplier(config: config, transport: CurlTransport(threads: 1))
+            let replier = FeishuReplier(config: config, transport: CurlTransport(maxTransfers: 1))
             // The first reply meets an "expired" token: a new one is fetched and the reply sent once more.
             try await replier.reply(to: "om_1", text: "答复")
             #expect(peer.replies == [FeishuPeer.Reply(messageID: "om_1", text: "答复")])
@@ -251,7 +251,7 @@ import TepaiStore
             #expect(peer.tokensIssued == 2)
             config.feishuAppSecret = "wrong"
             let refused = await #expect(throws: FeishuAPIError.self) {
-                try await FeishuReplier(config: config, transport: CurlTransport(threads: 1)).reply(to: "om_3", text: "x")
+                try await FeishuReplier(config: config, transport: CurlTransport(maxTransfers: 1)).reply(to: "om_3", text: "x")
             }
             #expect(refused?.code == 10014)
         }

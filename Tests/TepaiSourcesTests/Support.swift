@@ -133,7 +133,7 @@ func tempFolder() throws -> URL {
 func poller(_ sources: [SourceConfig], store: SQLiteStore, logger: Logger = quietLogger, settle: Double = 0,
             onChange: @escaping @Sendable () async -> Void = {}) -> SourcePoller {
     var p = SourcePoller(sources: sources, store: store, state: SourceStateStore(store: store),
-                         fetcher: FeedFetcher(transport: CurlTransport(threads: 2)),
+                         fetcher: FeedFetcher(transport: CurlTransport(maxTransfers: 2)),
                          validator: EntryValidator(knownRegions: TepaiConfig().knownRegions), timeZone: shanghai,
                          logger: logger, onChange: onChange)
     p.settleSeconds = settle
