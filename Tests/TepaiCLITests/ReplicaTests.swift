@@ -46,30 +46,32 @@ import TepaiStore
         }
         defer { for r in replicas where r.process.isRunning { r.process.terminate() } }
 
-        // Announcements, spread over the three replicas' admin APIs, while the digest is being pushed.
-        let curl = CurlTransport()
-        for n in 1...30 {
-            let entry = """
-                {"id": "ann-\(n)", "kind": "notice", "title": "通知第\(n)号：高企认定材料补报", "body": "请于本周五前补报第\(n)批材料。",
-                 "region": "市级", "date": "2026-11-23"}
-                """
-            let r = try await curl.send(HTTPRequestSpec(
-                url: "http://127.0.0.1:\(replicas[n % 3].port)/v1/announcements",
-                headers: [("Authorization", "Bearer \(Self.token)"), ("Content-Type", "application/json")], body: Data(entry.utf8)))
-            #expect(r.status == 200, "announcement \(n): \(r.status) \(String(decoding: r.body, as: UTF8.self))")
+        // Announcements through the admin APIs of replicas 1 and 2, while the digest is being pushed; meanwhile
+        // replica 3 is killed once it holds claims and part of the push has arrived.
+        let ports = [replicas[0].port, replicas[1].port]
+        let posting = Task {
+            let curl = CurlTransport()
+            var failures: [String] = []
+            for n in 1...30 {
+                let entry = """
+                    {"id": "ann-\(n)", "kind": "notice", "title": "通知第\(n)号：高企认定材料补报", "body": "请于本周五前补报第\(n)批材料。",
+                     "region": "市级", "date": "2026-11-23"}
+                    """
+                let r = try await curl.send(HTTPRequestSpec(
+                    url: "http://127.0.0.1:\(ports[n % 2])/v1/announcements",
+                    headers: [("Authorization", "Bearer \(Self.token)"), ("Content-Type", "application/json")], body: Data(entry.utf8)))
+                if r.status != 200 { failures.append("announcement \(n): \(r.status) \(String(decoding: r.body, as: UTF8.self))") }
+            }
+            return failures
         }
-
-        // Kill the replica holding the most claims, once a good part has arrived.
+        let victimPID = replicas[2].process.processIdentifier
         let deadline = Date().addingTimeInterval(30)
         var victim: Int?
         while victim == nil, Date() < deadline {
-            try await Task.sleep(for: .milliseconds(5))
-            guard peer.total >= 80 else { continue }
-            let holders = try await store.texts("""
-                SELECT claimed_by FROM outbox WHERE status = 'sending' GROUP BY claimed_by ORDER BY COUNT(*) DESC LIMIT 1
-                """)
-            guard let holder = holders.first?.first else { continue }
-            victim = replicas.firstIndex { holder.contains("-\($0.process.processIdentifier)-") }
+            try await Task.sleep(for: .milliseconds(2))
+            guard peer.total >= 40 else { continue }
+            let held = try await store.scalar("SELECT COUNT(*) FROM outbox WHERE status = 'sending' AND claimed_by LIKE '%-\(victimPID)-%'")
+            if held > 0 { victim = 2 }
         }
         let killed = try #require(victim, "no replica held a claim after \(peer.total) deliveries")
         let pid = replicas[killed].process.processIdentifier
@@ -79,6 +81,7 @@ import TepaiStore
         let arrivedAtKill = peer.total
         let inFlight = try await store.scalar("SELECT COUNT(*) FROM outbox WHERE status = 'sending' AND claimed_by LIKE '%-\(pid)-%'")
         #expect(inFlight > 0, "the killed replica held nothing")
+        #expect(try await posting.value == [])
 
         // The survivors finish, including the killed one's claims once their lease runs out.
         let settle = Date().addingTimeInterval(90)
