@@ -84,12 +84,6 @@ public final class CurlTransport: Sendable {
         driver = CurlMultiDriver(options: options, maxTransfers: maxTransfers)
     }
 
-    /// The spelling of the earlier transfer-thread pool, kept so callers written for it (and branches not yet
-    /// merged) still compile: `threads` now caps the transfers running at once.
-    public convenience init(options: TransportOptions = TransportOptions(), threads: Int) {
-        self.init(options: options, maxTransfers: threads)
-    }
-
     /// No `send` can be running (each holds the transport): the driver thread may end.
     deinit { driver.shutdown() }
 

@@ -10,7 +10,7 @@ public enum Routes {
     public static func router(answers: AnswerService, limiter: RateLimiter, logger: Logger, metrics: Metrics = Metrics(),
                               admin: AdminAPI? = nil, callbacks: CallbackConfig = CallbackConfig(),
                               callbackEvents: any CallbackEventLog = InMemoryCallbackEventLog(),
-                              transport: CurlTransport = CurlTransport(threads: 2), console: Console? = nil) -> Router<TepaiRequestContext> {
+                              transport: CurlTransport = CurlTransport(maxTransfers: 2), console: Console? = nil) -> Router<TepaiRequestContext> {
         let router = Router(context: TepaiRequestContext.self)
         router.get("/healthz") { _, _ in
             jsonResponse(["status": "ok"])
