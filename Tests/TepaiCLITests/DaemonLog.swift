@@ -29,10 +29,17 @@ final class DaemonLog: @unchecked Sendable {
         return false
     }
 
+    /// The port of the "tepai listening" line; other lines also carry `url=` (a failed delivery names its webhook).
     func port(seconds: Double = 30) async throws -> Int? {
-        guard try await waitFor("url=http://127.0.0.1:", seconds: seconds) else { return nil }
-        guard let range = text.range(of: #"url=http://127\.0\.0\.1:(\d+)"#, options: .regularExpression) else { return nil }
-        return Int(text[range].split(separator: ":").last ?? "")
+        let pattern = #"url=http://127\.0\.0\.1:\d+ \[TepaiServer\] tepai listening"#
+        let deadline = Date().addingTimeInterval(seconds)
+        while Date() < deadline {
+            if let range = text.range(of: pattern, options: .regularExpression) {
+                return Int(text[range].split(separator: " ")[0].split(separator: ":").last ?? "")
+            }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        return nil
     }
 }
 
