@@ -84,17 +84,20 @@ public struct OutboxWorker: Sendable {
             return (m, .failed(code: -2, message: "channel \(m.channel) is no longer configured"), 0)
         }
         let limits = self.limits(channel.platform)
-        if let wait = await limiter.reserve(robot: channel.url.isEmpty ? channel.name : channel.url, limits: limits, now: Self.now()) {
+        let robot = channel.url.isEmpty ? channel.name : channel.url
+        let reservedAt = Self.now()
+        if let wait = await limiter.reserve(robot: robot, limits: limits, now: reservedAt) {
             try await outbox.release(m, until: Self.now() + wait)
             return nil
         }
         let adapter = PlatformAdapters.adapter(for: channel)
         let a = await sender.sendPart(m.content, index: m.part - 1, of: m.parts, title: m.title, url: m.url, channel: channel, adapter: adapter, now: Date())
+        await limiter.finished(robot: robot, reservedAt: reservedAt, now: Self.now())
         switch a.outcome {
         case .delivered: return (m, .delivered, a.seconds * 1000)
         case .retryable(let code, let message):
             if [45009, 130101, 11232, 429].contains(code) {
-                await limiter.throttled(robot: channel.url, limits: limits, now: Self.now())
+                await limiter.throttled(robot: robot, limits: limits, now: Self.now())
             }
             return (m, .retry(code: code, message: message), a.seconds * 1000)
         case .permanent(let code, let message): return (m, .failed(code: code, message: message), a.seconds * 1000)

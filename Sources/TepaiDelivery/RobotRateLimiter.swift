@@ -59,6 +59,16 @@ public actor RobotRateLimiter {
         return nil
     }
 
+    /// A reserved send got its answer (or gave up) at `now`. The platform counted it at some moment before
+    /// that, so from here on the send holds its place in the windows from `now`: the next send that needs its
+    /// place then leaves a whole window after the platform saw it, however the transfer was delayed on the way
+    /// (a loaded machine can hold one request back and let the next one through at once).
+    public func finished(robot: String, reservedAt: Double, now: Double) {
+        guard enabled, var times = sent[robot], let i = times.lastIndex(of: reservedAt) else { return }
+        times[i] = max(reservedAt, now)
+        sent[robot] = times
+    }
+
     /// The platform answered "too fast" (45009, 130101, 11232): mute the robot for its cool-down.
     public func throttled(robot: String, limits: RobotLimits, now: Double) {
         mutedUntil[robot] = now + limits.cooldownAfterThrottle

@@ -113,6 +113,23 @@ import TepaiStore
         #expect(await limiter.reserve(robot: "f", limits: limits, now: 101.2) == nil)
     }
 
+    /// A send held back on the way must not let the next ones crowd it at the platform: once answered, a send
+    /// counts from its answer. Five Feishu sends leave at 100.00–100.04 but are answered from 100.3 on (the
+    /// machine was busy); the sixth then waits a window after the first answer, not after the first departure.
+    @Test func aSendCountsFromItsAnswer() async {
+        let limiter = RobotRateLimiter()
+        let limits = RobotLimits.of(.feishu)
+        for k in 0..<5 {
+            let at = 100 + Double(k) * 0.01
+            #expect(await limiter.reserve(robot: "f", limits: limits, now: at) == nil)
+            await limiter.finished(robot: "f", reservedAt: at, now: 100.3 + Double(k) * 0.01)
+        }
+        // Counted from the first send (100.00) the window ends at 101.15; from its answer (100.3), at 101.45.
+        let wait = await limiter.reserve(robot: "f", limits: limits, now: 101.2)
+        #expect(abs((wait ?? 0) - 0.25) < 0.001)
+        #expect(await limiter.reserve(robot: "f", limits: limits, now: 101.46) == nil)
+    }
+
     @Test func throttlingMutesTheRobotForItsCooldown() async {
         let limiter = RobotRateLimiter()
         let limits = RobotLimits.of(.dingtalk)
