@@ -24,17 +24,23 @@ import TepaiStore
         let seeded = try await CLI.run(["import", "seeds/entries/a.json", "seeds/entries/b.json", "--db", dbURL])
         #expect(seeded.status == 0, "\(seeded.stderr)")
         let config = dir.appendingPathComponent("tepai.yaml")
+        // One slot, five minutes ago, and the job last ran ten minutes ago: every replica finds that slot due as
+        // soon as it starts, and no later slot falls inside the test (an every-minute cron would legitimately
+        // compose a second round-up whenever the test crossed a minute).
+        var shanghai = Calendar(identifier: .gregorian)
+        shanghai.timeZone = try #require(TimeZone(identifier: "Asia/Shanghai"))
+        let slot = shanghai.dateComponents([.hour, .minute], from: Date().addingTimeInterval(-300))
+        let cron = "\(slot.minute ?? 0) \(slot.hour ?? 0) * * *"
         try ("database: \"\(dbURL)\"\nadmin_token: \(Self.token)\nserver: {host: 127.0.0.1, port: 0}\nchannels:\n" + Self.channels.map {
             "  - {name: \($0), platform: json, regions: [\"*\"], kinds: [policy, notice], url: \"http://127.0.0.1:\(peer.port)/hook/\($0)\"}"
         }.joined(separator: "\n") + """
 
             schedules:
-              - {name: every-minute, digest: policy, cron: "* * * * *", channels: ["*"], max_items: 40, days: 3650}
+              - {name: once, digest: policy, cron: "\(cron)", channels: ["*"], max_items: 40, days: 3650}
 
             """).write(to: config, atomically: true, encoding: .utf8)
-        // The job last ran ten minutes ago: every replica finds it due as soon as it starts.
         let store = PostgresStore(url: url, logger: PostgresServer.logger)
-        #expect(try await store.makeLedger().advance(job: "every-minute", from: nil, to: Date().addingTimeInterval(-600)))
+        #expect(try await store.makeLedger().advance(job: "once", from: nil, to: Date().addingTimeInterval(-600)))
 
         var replicas: [(process: Process, log: DaemonLog, port: Int)] = []
         for _ in 0..<3 {
@@ -88,9 +94,11 @@ import TepaiStore
         var queued = 0, delivered = 0, runs = 0
         repeat {
             try await Task.sleep(for: .milliseconds(200))
+            // In this order: a round-up's run row and its messages commit together, so once all runs are seen,
+            // the count of queued messages that follows includes every part.
+            runs = try await store.scalar("SELECT COUNT(DISTINCT channel) FROM digest_runs")
             queued = try await store.scalar("SELECT COUNT(*) FROM outbox")
             delivered = try await store.scalar("SELECT COUNT(*) FROM outbox WHERE status = 'delivered'")
-            runs = try await store.scalar("SELECT COUNT(DISTINCT channel) FROM digest_runs")
         } while (runs < Self.channels.count || delivered < queued) && Date() < settle
         for r in replicas where r.process.isRunning {
             r.process.terminate()
