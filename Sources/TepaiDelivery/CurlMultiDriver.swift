@@ -41,6 +41,10 @@ final class CurlMultiDriver: @unchecked Sendable {
     private var cancelRequests: [Transfer] = []
     private var started = false
     private var stopping = false
+    /// The driver is in (or about to enter) `curl_multi_poll` with nothing queued: only then does a new
+    /// transfer need a wake-up. A busy driver picks it up on its next turn, which spares a syscall on each
+    /// side per request under load.
+    private var sleeping = false
 
     // Owned by the driver thread.
     private var waiting: [Transfer] = []
@@ -66,10 +70,10 @@ final class CurlMultiDriver: @unchecked Sendable {
             transfer.done(.failure(TransportError(code: -1, message: "curl_multi_init failed")))
             return
         }
-        let startThread: Bool = lock.withLock {
+        let (startThread, wake): (Bool, Bool) = lock.withLock {
             incoming.append(transfer)
-            defer { started = true }
-            return !started
+            defer { started = true; sleeping = false }
+            return (!started, sleeping)
         }
         if startThread {
             let thread = Thread { [self] in runLoop() }
@@ -77,9 +81,9 @@ final class CurlMultiDriver: @unchecked Sendable {
             thread.stackSize = 1 << 20
             thread.start()
         }
-        // Safe from any thread; a wake-up sent while the driver is not polling makes its next poll return at
-        // once, so a transfer appended just before can never wait for the poll timeout.
-        curl_multi_wakeup(multi)
+        // Safe from any thread; a wake-up sent between the driver's decision to sleep and its poll makes that
+        // poll return at once, so a transfer appended just before can never wait for the poll timeout.
+        if wake { curl_multi_wakeup(multi) }
     }
 
     func cancel(_ transfer: Transfer) {
@@ -126,8 +130,15 @@ final class CurlMultiDriver: @unchecked Sendable {
             }
             // Completions freed room for waiting transfers: start them before sleeping.
             if waitingHead < waiting.count && active.count < maxTransfers { continue }
-            // Sleeps until a socket is ready, curl's next timeout, or a wake-up; at most a second.
+            // Sleeps until a socket is ready, curl's next timeout, or a wake-up; at most a second. Whatever
+            // arrived since the top of the loop is handled first.
+            let idle = lock.withLock {
+                sleeping = incoming.isEmpty && cancelRequests.isEmpty && !stopping
+                return sleeping
+            }
+            guard idle else { continue }
             curl_multi_poll(multi, nil, 0, 1000, nil)
+            lock.withLock { sleeping = false }
         }
     }
 

@@ -86,13 +86,13 @@ public struct OutboxWorker: Sendable {
         let limits = self.limits(channel.platform)
         let robot = channel.url.isEmpty ? channel.name : channel.url
         let reservedAt = Self.now()
-        if let wait = await limiter.reserve(robot: robot, limits: limits, now: reservedAt) {
+        if limiter.enabled, let wait = await limiter.reserve(robot: robot, limits: limits, now: reservedAt) {
             try await outbox.release(m, until: Self.now() + wait)
             return nil
         }
         let adapter = PlatformAdapters.adapter(for: channel)
         let a = await sender.sendPart(m.content, index: m.part - 1, of: m.parts, title: m.title, url: m.url, channel: channel, adapter: adapter, now: Date())
-        await limiter.finished(robot: robot, reservedAt: reservedAt, now: Self.now())
+        if limiter.enabled { await limiter.finished(robot: robot, reservedAt: reservedAt, now: Self.now()) }
         switch a.outcome {
         case .delivered: return (m, .delivered, a.seconds * 1000)
         case .retryable(let code, let message):

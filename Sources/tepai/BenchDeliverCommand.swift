@@ -15,13 +15,21 @@ struct BenchDeliverCommand: AsyncParsableCommand {
     @Option(help: "Base URL of the sink; channel i posts to SINK/hook/i.") var sink: String
     @Option(help: "Messages in all.") var messages = 10_000
     @Option(help: "Channels (robots).") var channels = 100
+    @Option(help: "Messages claimed per outbox pass.") var claim = 256
+    @Option(help: "Outbox passes sending at once.") var passes = 3
     @Option(help: "Database file (deleted first), or a postgres:// URL (its outbox emptied first).")
     var db = "/tmp/tepai-bench-deliver.sqlite"
     @Flag(help: "Only empty the outbox and enqueue the messages (for --drain-only replicas).") var enqueueOnly = false
     @Flag(help: "Only send what the outbox holds, until it is settled; several processes may drain one PostgreSQL outbox.")
     var drainOnly = false
+    @Flag(help: "Send straight through the transport, one task per channel, no outbox: the transport's own ceiling.")
+    var transportOnly = false
 
     func run() async throws {
+        if transportOnly {
+            try await sendWithoutOutbox()
+            return
+        }
         let store: any TepaiDatabase
         if PostgresURL.isPostgres(db) {
             let pg = try PostgresStore(url: db, logger: Logger(label: "bench"))
@@ -43,7 +51,8 @@ struct BenchDeliverCommand: AsyncParsableCommand {
         logger.logLevel = .error
         var worker = OutboxWorker(outbox: outbox, sender: ChannelSender(transport: CurlTransport(), logger: logger),
                                   limiter: RobotRateLimiter(enabled: false), channels: ChannelDirectory(configs), logger: logger)
-        worker.batchSize = 256
+        worker.batchSize = claim
+        worker.passesInFlight = passes
         if enqueueOnly {
             try await outbox.enqueue(batch)
             print(try Output.json(["engine": "tepai outbox", "enqueued": "\(messages)", "database": Self.masked(db)]))
@@ -91,4 +100,37 @@ struct BenchDeliverCommand: AsyncParsableCommand {
     }
 
     static func masked(_ db: String) -> String { PostgresURL.isPostgres(db) ? PostgresURL.mask(db) : db }
+}
+
+extension BenchDeliverCommand {
+    /// The same messages and channels without the outbox, so a run shows how much of the time is the
+    /// transport and how much the durable bookkeeping around it.
+    func sendWithoutOutbox() async throws {
+        var logger = Logger(label: "bench")
+        logger.logLevel = .error
+        let sender = ChannelSender(transport: CurlTransport(), logger: logger)
+        let configs = (0..<channels).map { ChannelConfig(name: "c\($0)", platform: .json, url: "\(sink)/hook/\($0)", format: "text") }
+        let perChannel = messages / max(1, channels)
+        let started = ContinuousClock.now
+        let delivered = await withTaskGroup(of: Int.self) { group in
+            for channel in configs {
+                group.addTask {
+                    var ok = 0
+                    for i in 0..<perChannel {
+                        let text = "【政策】关于做好2026年度高新技术企业认定申报工作的通知 第\(i)条"
+                        let attempts = await sender.send([MessageBlock(text)], title: "本周科技政策", to: channel)
+                        ok += attempts.allSatisfy(\.outcome.isDelivered) ? 1 : 0
+                    }
+                    return ok
+                }
+            }
+            return await group.reduce(0, +)
+        }
+        let seconds = (ContinuousClock.now - started).seconds
+        print(try Output.json([
+            "engine": "tepai transport only", "messages": "\(perChannel * channels)", "channels": "\(channels)",
+            "delivered": "\(delivered)", "total_s": String(format: "%.3f", seconds),
+            "msgs_per_s": String(format: "%.0f", Double(delivered) / seconds),
+        ]))
+    }
 }
