@@ -18,6 +18,7 @@ sink=http://127.0.0.1:18080
 echo "# $(date -u +%Y-%m-%dT%H:%MZ) $(nproc) cores"
 for run in 1 2 3; do
   $tepai bench deliver --sink $sink --messages 10000 --channels 100
+  $tepai bench deliver --sink $sink --messages 10000 --channels 100 --transport-only
   python3 bench/peer_apprise.py $sink 10000 100
 done
 for run in 1 2 3; do
