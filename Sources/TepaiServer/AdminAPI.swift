@@ -55,7 +55,7 @@ public struct AdminAPI: Sendable {
             return Routes.jsonResponse(all.map { EntrySummary(id: $0.id, kind: $0.kind.rawValue, title: $0.title, region: $0.region, date: $0.date?.description) })
         }
         group.get("entries/:id") { _, context -> Response in
-            guard let id = context.parameters.get("id"), let entry = try await store.entry(id: id) else { return Routes.errorResponse(.notFound, "no such entry") }
+            guard let id = EntryPath.id(context.parameters), let entry = try await store.entry(id: id) else { return Routes.errorResponse(.notFound, "no such entry") }
             return Routes.jsonResponse(entry)
         }
         group.post("entries") { request, _ -> Response in
@@ -70,11 +70,11 @@ public struct AdminAPI: Sendable {
                                                   warnings: result.warnings.map(\.description)))
         }
         group.delete("entries/:id") { _, context -> Response in
-            guard let id = context.parameters.get("id"), try await store.delete(id: id) else { return Routes.errorResponse(.notFound, "no such entry") }
+            guard let id = EntryPath.id(context.parameters), try await store.delete(id: id) else { return Routes.errorResponse(.notFound, "no such entry") }
             return Routes.jsonResponse(["deleted": id])
         }
         group.put("entries/:id") { request, context -> Response in
-            guard let id = context.parameters.get("id"), try await store.entry(id: id) != nil else {
+            guard let id = EntryPath.id(context.parameters), try await store.entry(id: id) != nil else {
                 return Routes.errorResponse(.notFound, "no such entry; add new entries with POST /v1/entries")
             }
             let result: EntryBatchReader.Result

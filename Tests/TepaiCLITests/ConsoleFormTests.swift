@@ -92,6 +92,34 @@ import TepaiStore
         }
     }
 
+    /// Ids are free text: one with Chinese, `/`, `#`, `?` and `%` is linked as one encoded path segment, opens,
+    /// saves back under the same id, and the admin API finds it under the same segment.
+    @Test func entryIdsWithReservedCharactersTravelAsOneSegment() async throws {
+        let peer = CountingPeer()
+        try await peer.start(delayMs: 1)
+        defer { peer.stop() }
+        try await ConsoleDaemon.with(peerPort: peer.port) { d in
+            let s = try await d.signIn()
+            let store = try SQLiteStore(path: d.db)
+            let id = "政策/2026#1?a=b%"
+            let segment = "%E6%94%BF%E7%AD%96%2F2026%231%3Fa%3Db%25"
+            let added = try await d.post("/console/entries", [("csrf", s.csrf), ("id", id), ("kind", "notice"), ("title", "编号带斜杠的通知"),
+                                                              ("body", "正文一。")], cookie: s.cookie)
+            #expect(added.status == 303 && added.header("location") == "/console/entries/\(segment)?saved=1", "\(added.status) \(added.text.prefix(300))")
+            let list = try await d.get("/console/content?kind=notice", cookie: s.cookie)
+            #expect(list.text.contains("href=\"/console/entries/\(segment)\""), "\(list.text.prefix(600))")
+            let page = try await d.get("/console/entries/\(segment)", cookie: s.cookie)
+            #expect(page.status == 200 && page.text.contains("编号带斜杠的通知") && page.text.contains("action=\"/console/entries/\(segment)\""))
+            let saved = try await d.post("/console/entries/\(segment)", [("csrf", s.csrf), ("kind", "notice"), ("title", "编号带斜杠的通知"), ("body", "正文二。")],
+                                         cookie: s.cookie)
+            #expect(saved.status == 303)
+            #expect(try await store.entry(id: id)?.body == "正文二。")
+            let api = try await RawHTTP.send(port: d.port, method: "GET", path: "/v1/entries/\(segment)",
+                                             headers: [("Authorization", "Bearer \(ConsoleDaemon.token)")], body: Data())
+            #expect(api.status == 200 && String(decoding: api.body, as: UTF8.self).contains("正文二。"))
+        }
+    }
+
     @Test func goodInputDoesWhatThePageSays() async throws {
         let chromium = try Chromium.find()
         let peer = CountingPeer()

@@ -16,12 +16,12 @@ extension Console {
         })
         router.post("/console/entries", use: guarded { call in try await saveEntry(call, id: nil) })
         router.get("/console/entries/:id", use: guarded { call in
-            guard let id = call.context.parameters.get("id"), let entry = try await admin.store.entry(id: id) else {
+            guard let id = EntryPath.id(call.context.parameters), let entry = try await admin.store.entry(id: id) else {
                 return message("没有这个条目", "知识库里没有这个编号的条目。", status: .notFound, session: call.session)
             }
             return entryPage(call.session, values: EntryForm.values(entry), isNew: false, notice: call.query("saved") == "1" ? "已保存。" : nil)
         })
-        router.post("/console/entries/:id", use: guarded { call in try await saveEntry(call, id: call.context.parameters.get("id")) })
+        router.post("/console/entries/:id", use: guarded { call in try await saveEntry(call, id: EntryPath.id(call.context.parameters)) })
         router.get("/console/import", use: guarded { call in page("import", title: "导入", session: call.session, ["formats": Self.formats("auto")]) })
         router.post("/console/import", use: guarded { call in try await importEntries(call) })
         router.get("/console/announce", use: guarded { call in announcePage(call.session, values: ["kind": "matching", "region": "市级"]) })
@@ -49,7 +49,7 @@ extension Console {
                 context["answer"] = reply.answer
                 context["hasHits"] = !outcome.hits.isEmpty
                 context["hits"] = outcome.hits.enumerated().map { i, hit in
-                    ["rank": i + 1, "id": hit.entry.id, "title": hit.entry.title, "kind": hit.entry.kind.label,
+                    ["rank": i + 1, "id": hit.entry.id, "path": EntryPath.segment(hit.entry.id), "title": hit.entry.title, "kind": hit.entry.kind.label,
                      "score": String(format: "%.3f", Double(hit.score))] as [String: Any]
                 }
             }
@@ -62,7 +62,7 @@ extension Console {
             .sorted { ($0.date?.description ?? "", $0.id) > ($1.date?.description ?? "", $1.id) }
         context["total"] = all.count
         context["entries"] = all.prefix(300).map { e in
-            ["id": e.id, "title": e.title, "kind": e.kind.label, "region": e.region.isEmpty ? "全国" : e.region, "date": e.date?.description ?? ""] as [String: Any]
+            ["id": e.id, "path": EntryPath.segment(e.id), "title": e.title, "kind": e.kind.label, "region": e.region.isEmpty ? "全国" : e.region, "date": e.date?.description ?? ""] as [String: Any]
         }
         context["truncated"] = all.count > 300
         return page("content", title: "内容", session: call.session, context, status: status)
@@ -74,7 +74,7 @@ extension Console {
                    status: HTTPResponse.Status = .ok) -> Response {
         var context: [String: Any] = [
             "values": values, "isNew": isNew, "kinds": EntryForm.kindOptions(selected: values["kind"] ?? "faq"),
-            "regions": admin.config.knownRegions.sorted(), "action": isNew ? "/console/entries" : "/console/entries/\(values["id"] ?? "")",
+            "regions": admin.config.knownRegions.sorted(), "action": isNew ? "/console/entries" : "/console/entries/\(EntryPath.segment(values["id"] ?? ""))",
         ]
         if !errors.isEmpty { context["errors"] = errors; context["hasErrors"] = true }
         if let notice { context["notice"] = notice }
@@ -102,7 +102,7 @@ extension Console {
             let counts = try await admin.store.upsert([entry])
             try await admin.live.answers.refresh()
             logger.notice("entry saved in the console", metadata: ["id": "\(entry.id)", "added": "\(counts.added)", "updated": "\(counts.updated)"])
-            return Self.redirect("/console/entries/\(entry.id.addingPercentEncoding(withAllowedCharacters: CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-_."))) ?? entry.id)?saved=1")
+            return Self.redirect("/console/entries/\(EntryPath.segment(entry.id))?saved=1")
         }
     }
 
