@@ -68,6 +68,31 @@ import TepaiStore
         #expect(try await o.deliveryLog(channel: "c").last?.outcome == "delivered")
     }
 
+    /// One batch with deliveries, a retry and a dead letter, on channels whose names need escaping: each
+    /// message gets its own outcome and its own log row, and the names come back exactly.
+    @Test(arguments: Backend.allCases) func aMixedBatchIsRecordedRowForRow(_ backend: Backend) async throws {
+        guard let db = try await backend.fresh() else { return }
+        let o = try await db.open().makeOutbox()
+        let names = ["迁西\"群\\一", "tab\there", "plain", "plain", "line\nbreak"]
+        try await o.enqueue(names.enumerated().map { i, name in Self.message("m\(i)", channel: name) })
+        let claimed = try await o.claim(limit: 10, now: 1000).sorted { $0.idempotencyKey < $1.idempotencyKey }
+        #expect(claimed.count == 5)
+        let results: [AttemptResult] = [.delivered, .delivered, .retry(code: 45009, message: "freq"), .delivered, .failed(code: 93000, message: "bad key")]
+        try await o.recordAll(Array(zip(claimed, results).enumerated().map { i, pair in (pair.0, pair.1, Double(i) + 0.25) }), now: 2000)
+        let stored = try await o.messages(keys: (0..<5).map { "m\($0)" }).sorted { $0.idempotencyKey < $1.idempotencyKey }
+        #expect(stored.map(\.status) == [.delivered, .delivered, .pending, .delivered, .dead])
+        #expect(stored.map(\.deliveredAt) == [2000, 2000, nil, 2000, nil])
+        #expect(stored[2].lastError == "45009: freq" && stored[4].lastError == "93000: bad key" && stored[0].lastError == nil)
+        let log = try await o.deliveryLog().sorted { $0.outboxID < $1.outboxID }
+        #expect(log.map(\.channel) == names)
+        #expect(log.map(\.outcome) == ["delivered", "delivered", "retry", "delivered", "dead"])
+        #expect(log.map(\.latencyMs) == [0.25, 1.25, 2.25, 3.25, 4.25] && log.allSatisfy { $0.at == 2000 })
+        #expect(try await o.deliveryLog(channel: "迁西\"群\\一").count == 1)
+        // A second record of the same messages changes nothing: only "sending" rows take an outcome.
+        try await o.recordAll([(claimed[0], .failed(code: 1, message: "late"), 1)], now: 3000)
+        #expect(try await o.messages(keys: ["m0"]).first?.status == .delivered)
+    }
+
     @Test(arguments: Backend.allCases) func aReleasedMessageWaitsWithoutCountingAnAttempt(_ backend: Backend) async throws {
         guard let db = try await backend.fresh() else { return }
         let o = try await db.open().makeOutbox()
