@@ -44,6 +44,30 @@ public struct OutboxMessage: Sendable, Equatable, Codable, FetchableRecord, Pers
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
+
+    /// Read by column name, not through `Decodable`: every claim decodes a batch of these, and the generic
+    /// decoder cost more than the claiming statement itself.
+    public init(row: Row) throws {
+        id = row["id"]
+        idempotencyKey = row["idempotency_key"]
+        channel = row["channel"]
+        title = row["title"]
+        content = row["content"]
+        url = row["url"]
+        part = row["part"]
+        parts = row["parts"]
+        let raw: String = row["status"]
+        guard let status = Status(rawValue: raw) else {
+            throw StoreError("outbox row \(id.map(String.init) ?? "?") has an unknown status \"\(raw)\"")
+        }
+        self.status = status
+        attempts = row["attempts"]
+        nextAttemptAt = row["next_attempt_at"]
+        claimedAt = row["claimed_at"]
+        lastError = row["last_error"]
+        createdAt = row["created_at"]
+        deliveredAt = row["delivered_at"]
+    }
 }
 
 /// What happened to one attempt, for the outbox and the delivery log.
