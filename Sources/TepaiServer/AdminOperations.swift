@@ -31,7 +31,7 @@ struct TestView: Encodable {
 
 /// One digest (or reminder) of a schedule for one channel, as it will be sent: every part with its size.
 struct PlanView: Encodable {
-    var schedule: String, parts: [PartView]
+    var schedule: String, title: String, parts: [PartView]
 }
 
 struct PartView: Encodable {
@@ -84,8 +84,8 @@ extension AdminAPI {
             let report = send ? try await digests.run(job, now: now, period: period, only: [channel])
                 : try await digests.plan(job, now: now, period: period, only: [channel])
             if send { enqueued += report.enqueued }
-            views += report.digests.map { p in PlanView(schedule: job.name, parts: p.parts.map { PartView(bytes: $0.utf8.count, limit: p.contentLimit, text: $0) }) }
-            views += report.reminders.map { r in PlanView(schedule: job.name, parts: r.parts.map { PartView(bytes: $0.utf8.count, limit: r.contentLimit, text: $0) }) }
+            views += report.digests.map { p in PlanView(schedule: job.name, title: p.title, parts: p.parts.map { PartView(bytes: $0.utf8.count, limit: p.contentLimit, text: $0) }) }
+            views += report.reminders.map { r in PlanView(schedule: job.name, title: r.title, parts: r.parts.map { PartView(bytes: $0.utf8.count, limit: r.contentLimit, text: $0) }) }
         }
         return (views, enqueued)
     }

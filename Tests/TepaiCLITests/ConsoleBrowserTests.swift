@@ -24,7 +24,7 @@ import TepaiStore
                 ("dashboard", "/console", ["id=\"outbox\"", "data-channel=\"city-fairs\"", "data-schedule=\"weekly-fairs\"", "今天 11月23日（星期一）09:00"]),
                 ("channels", "/console/channels", ["id=\"channel-city-fairs\"", "id=\"channel-qianxi\"", "发送测试消息"]),
                 ("schedules", "/console/schedules", ["id=\"schedule-weekly-fairs\"", "0 9 * * MON", "11月30日（星期一）09:00", "Asia/Shanghai"]),
-                ("digest-preview", "/console/digests?channel=city-fairs", ["class=\"size\"", " 字节", "立即发送", "class=\"card plan\""]),
+                ("digest-preview", "/console/digests?channel=city-fairs", ["class=\"size\"", " 字节", "立即发送", "class=\"card plan\"", "id=\"rendered-1\"", "原文"]),
                 ("search-answered", "/console/content?q=" + escape("技术合同怎么登记"), ["id=\"answered\"", "id=\"answer-text\"", "data-entry=\"faq-tc-what-is\""]),
                 ("search-declined", "/console/content?q=" + escape("驾驶证到期怎么换证"), ["id=\"declined\"", "id=\"decline-reason\"", "如需帮助，请联系"]),
                 ("entry-new", "/console/entries/new", ["新增条目", "name=\"title\"", "name=\"csrf\""]),

@@ -33,6 +33,29 @@ import TepaiCore
         #expect(sessions.redeem(late, now: t0.addingTimeInterval(11)) == nil)
     }
 
+    @Test func digestPartsAreDrawnAsTheChatShowsThem() {
+        let wecom = ChannelConfig(name: "w", platform: .wecom, url: "https://x", format: "markdown")
+        let md = "### 成果对接会（12月）\n\n**1. [新材料对接会](https://kj.example/f?a=1&b=2)**  \n> 时间：12月10日\n- 一项\n- 两项\n<font color=\"warning\">报名截止</font>"
+        let html = PlatformPreview.html(md, title: "t", url: nil, channel: wecom)
+        #expect(html.contains("<p class=\"md-h\">成果对接会（12月）</p>"), "\(html)")
+        #expect(html.contains("<strong>1. <a href=\"https://kj.example/f?a=1&amp;b=2\">新材料对接会</a></strong>"), "\(html)")
+        #expect(html.contains("<blockquote>时间：12月10日</blockquote>"))
+        #expect(html.contains("<ul><li>一项</li><li>两项</li></ul>"))
+        #expect(html.contains("<span class=\"md-warning\">报名截止</span>"))
+        // Entry text cannot add markup: tags are escaped, and only http(s) links become anchors.
+        let hostile = PlatformPreview.html("<script>alert(1)</script> [x](javascript:alert(1)) **<b>b</b>**", title: "t", url: nil, channel: wecom)
+        #expect(!hostile.contains("<script>") && hostile.contains("&lt;script&gt;") && !hostile.contains("href=\"javascript"))
+        #expect(hostile.contains("<strong>&lt;b&gt;b&lt;/b&gt;</strong>"))
+        // Plain text keeps its lines and shows markdown characters as they are.
+        let text = PlatformPreview.html("一行 **不加粗**\n二行", title: "t", url: nil, channel: ChannelConfig(name: "j", platform: .json, url: "https://x", format: "text"))
+        #expect(text == "<div class=\"md\">一行 **不加粗**<br>二行</div>")
+        // Slack mrkdwn; a Feishu card gets its header and button.
+        let slack = PlatformPreview.html("*标题*\n<https://kj.example/1|链接>", title: "t", url: nil, channel: ChannelConfig(name: "s", platform: .slack, url: "https://x", format: "text"))
+        #expect(slack.contains("<strong>标题</strong><br><a href=\"https://kj.example/1\">链接</a>"), "\(slack)")
+        let card = PlatformPreview.html("**a**", title: "本周<汇总>", url: "https://kj.example/2", channel: ChannelConfig(name: "f", platform: .feishu, url: "https://x", format: "card"))
+        #expect(card.hasPrefix("<div class=\"frame\"><p class=\"frame-title\">本周&lt;汇总&gt;</p>") && card.contains("frame-button\" href=\"https://kj.example/2\""))
+    }
+
     @Test func onlyConsolePathsAreLinkTargets() {
         #expect(Console.isConsolePath("/console") && Console.isConsolePath("/console/schedules"))
         for bad in ["https://evil.example", "//evil.example/console", "/console/../v1", "/consolex", "/v1/channels", "/console/\\\\evil"] {

@@ -188,7 +188,8 @@ extension Console {
         context["platform"] = "\(channel.platform.rawValue) · \(channel.format)"
         context["plans"] = plans.map { p in
             ["schedule": p.schedule, "count": p.parts.count, "parts": p.parts.enumerated().map { i, part in
-                ["n": i + 1, "bytes": part.bytes, "limit": part.limit, "text": part.text] as [String: Any]
+                ["n": i + 1, "bytes": part.bytes, "limit": part.limit, "text": part.text,
+                 "html": PlatformPreview.html(part.text, title: p.title, url: nil, channel: channel)] as [String: Any]
             }] as [String: Any]
         }
         context["empty"] = plans.isEmpty
