@@ -50,6 +50,7 @@ import TepaiStore
                 ("announce, bad deadline", "/console/announce", [csrf, ("action", "send")] + Self.goodFair.filter { $0.0 != "deadline" } + [("deadline", "12月12日")], "error-deadline", "“12月12日”不是有效的日期或时间"),
                 ("announce, no channel takes it", "/console/announce", [csrf, ("action", "send")] + Self.goodFair.filter { $0.0 != "region" } + [("region", "玉田县")], "error-region", "没有已启用的群"),
                 ("import, nothing given", "/console/import", [csrf, ("text", "")], "error-file", "请选择"),
+                ("delete, box not ticked", "/console/entries/faq-tc-what-is/delete", [csrf], "error-confirm", "确认删除"),
             ]
             for (n, (what, path, fields, element, words)) in cases.enumerated() {
                 let r = try await d.post(path, fields, cookie: s.cookie)
@@ -117,6 +118,14 @@ import TepaiStore
             let api = try await RawHTTP.send(port: d.port, method: "GET", path: "/v1/entries/\(segment)",
                                              headers: [("Authorization", "Bearer \(ConsoleDaemon.token)")], body: Data())
             #expect(api.status == 200 && String(decoding: api.body, as: UTF8.self).contains("正文二。"))
+            // Deleting, from the form on its page, with the box ticked.
+            #expect(page.text.contains("action=\"/console/entries/\(segment)/delete\""))
+            let count = try await store.count()
+            let deleted = try await d.post("/console/entries/\(segment)/delete", [("csrf", s.csrf), ("confirm", "yes")], cookie: s.cookie)
+            #expect(deleted.status == 200 && deleted.text.contains("已删除"), "\(deleted.status) \(deleted.text.prefix(300))")
+            #expect(try await store.entry(id: id) == nil)
+            #expect(try await store.count() == count - 1)
+            #expect(try await d.post("/console/entries/\(segment)/delete", [("csrf", s.csrf), ("confirm", "yes")], cookie: s.cookie).status == 404)
         }
     }
 

@@ -88,6 +88,7 @@ import TepaiStore
             ("POST /console/entries", "/console/entries", "csrf=x&id=n&kind=faq&title=t&body=b", false, 303),
             ("GET /console/entries/{id}", "/console/entries/tc-register", nil, false, 200),
             ("POST /console/entries/{id}", "/console/entries/tc-register", "csrf=x&kind=faq&title=t&body=b", false, 303),
+            ("POST /console/entries/{id}/delete", "/console/entries/tc-register/delete", "csrf=x&confirm=yes", false, 303),
             ("GET /console/import", "/console/import", nil, false, 200),
             ("POST /console/import", "/console/import", "csrf=x&text=%5B%5D", false, 303),
             ("GET /console/announce", "/console/announce", nil, false, 200),

@@ -22,6 +22,7 @@ extension Console {
             return entryPage(call.session, values: EntryForm.values(entry), isNew: false, notice: call.query("saved") == "1" ? "已保存。" : nil)
         })
         router.post("/console/entries/:id", use: guarded { call in try await saveEntry(call, id: EntryPath.id(call.context.parameters)) })
+        router.post("/console/entries/:id/delete", use: guarded { call in try await deleteEntry(call, id: EntryPath.id(call.context.parameters) ?? "") })
         router.get("/console/import", use: guarded { call in page("import", title: "导入", session: call.session, ["formats": Self.formats("auto")]) })
         router.post("/console/import", use: guarded { call in try await importEntries(call) })
         router.get("/console/announce", use: guarded { call in announcePage(call.session, values: ["kind": "matching", "region": "市级"]) })
@@ -104,6 +105,22 @@ extension Console {
             logger.notice("entry saved in the console", metadata: ["id": "\(entry.id)", "added": "\(counts.added)", "updated": "\(counts.updated)"])
             return Self.redirect("/console/entries/\(EntryPath.segment(entry.id))?saved=1")
         }
+    }
+
+    /// Deletes an entry once the box is ticked; without it the edit page comes back with the message at the
+    /// box and nothing is deleted.
+    func deleteEntry(_ call: Call, id: String) async throws -> Response {
+        guard let entry = try await admin.store.entry(id: id) else {
+            return message("没有这个条目", "知识库里没有这个编号的条目，没有删除任何内容。", status: .notFound, session: call.session)
+        }
+        guard call.form.trimmed("confirm") == "yes" else {
+            return entryPage(call.session, values: EntryForm.values(entry), isNew: false, errors: ["confirm": "请先勾选“确认删除”，再点删除。"],
+                             status: .unprocessableContent)
+        }
+        _ = try await admin.store.delete(id: id)
+        try await admin.live.answers.refresh()
+        logger.notice("entry deleted in the console", metadata: ["id": "\(id)"])
+        return message("已删除", "条目“\(entry.title)”（\(id)）已从知识库删除。", status: .ok, session: call.session)
     }
 
     // MARK: import
