@@ -113,7 +113,7 @@ let package = Package(
         .testTarget(
             name: "TepaiCLITests",
             dependencies: [
-                "tepai", "TepaiCore", "TepaiStore", "TepaiDelivery", "TepaiPostgres", .product(name: "Hummingbird", package: "hummingbird"),
+                "tepai", "TepaiCore", "TepaiStore", "TepaiDelivery", "TepaiPostgres", "TepaiSources", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"), .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"), .product(name: "NIOHTTP1", package: "swift-nio"),
             ],

@@ -1,5 +1,6 @@
 import CCurl
 import Foundation
+import TepaiCore
 
 /// One outgoing HTTP request.
 public struct HTTPRequestSpec: Sendable {
@@ -64,6 +65,14 @@ public struct TransportOptions: Sendable {
     public var noProxy: String?
     public var verifyTLS = true
     public init() {}
+
+    /// For requests that belong to no channel (feeds, replies to callbacks): the configuration's global
+    /// `proxy` / `no_proxy`, as for a channel without its own keys. Without a global proxy the request goes
+    /// direct (`""`), whatever `http_proxy` the daemon's environment happens to carry.
+    public init(proxyFrom config: TepaiConfig) {
+        proxy = config.proxy ?? ""
+        noProxy = config.noProxy
+    }
 }
 
 /// Outgoing HTTP through libcurl: one multi handle, driven by one dedicated thread, runs every transfer of the

@@ -3,6 +3,7 @@ import Logging
 import NIOCore
 import ServiceLifecycle
 import TepaiCore
+import TepaiDelivery
 import UnixSignals
 
 /// The long-running process: the HTTP server (and, as they arrive, the scheduler and outbox worker) under one
@@ -44,7 +45,7 @@ public struct TepaiDaemon: Sendable {
         return Application(
             router: Routes.router(answers: answers, limiter: RateLimiter(perMinute: config.queryRateLimitPerMinute), logger: logger,
                                   metrics: metrics, admin: admin, callbacks: config.callbacks, callbackEvents: callbackEvents,
-                                  console: console),
+                                  transport: CurlTransport(options: TransportOptions(proxyFrom: config), maxTransfers: 2), console: console),
             configuration: .init(address: .hostname(host, port: config.serverPort), serverName: "tepai"),
             onServerRunning: { channel in
                 let port = channel.localAddress?.port ?? 0

@@ -55,7 +55,7 @@ struct ServeCommand: AsyncParsableCommand {
             // A polled change is answerable at once: the index is rebuilt as soon as a poll stored something.
             let poller = SourcePoller(
                 sources: config.sources, store: store, state: store.makeSourceState(),
-                fetcher: FeedFetcher(transport: CurlTransport(maxTransfers: 2)),
+                fetcher: FeedFetcher(transport: CurlTransport(options: TransportOptions(proxyFrom: config), maxTransfers: 2)),
                 validator: EntryValidator(knownRegions: config.knownRegions, strict: config.strictImport),
                 timeZone: config.timezone, logger: logger,
                 onChange: { [service, logger] in

@@ -53,7 +53,7 @@ struct SourcesCommand: AsyncParsableCommand {
             }
             let store = try global.openStore(config)
             let poller = SourcePoller(
-                sources: chosen, store: store, state: store.makeSourceState(), fetcher: FeedFetcher(transport: CurlTransport()),
+                sources: chosen, store: store, state: store.makeSourceState(), fetcher: FeedFetcher(transport: CurlTransport(options: TransportOptions(proxyFrom: config))),
                 validator: EntryValidator(knownRegions: config.knownRegions, strict: config.strictImport),
                 timeZone: config.timezone, logger: .cli())
             var failed = false

@@ -3,6 +3,7 @@ import Logging
 import Testing
 import TepaiCore
 import TepaiDelivery
+import TepaiSources
 
 /// The `proxy` / `no_proxy` keys reach libcurl: a local proxy peer on 127.0.0.1 sees the absolute-form request
 /// (`POST http://host/...`) and answers for a webhook host that does not even resolve.
@@ -38,6 +39,31 @@ import TepaiDelivery
         #expect(request.target == target)
         #expect(request.header("Proxy-Authorization") == "Basic " + Data("bot:s3cret-pw".utf8).base64EncodedString())
         #expect(String(decoding: request.body, as: UTF8.self).contains("经代理发送"))
+    }
+
+    /// Feeds and callback replies belong to no channel: they follow the global `proxy` key.
+    @Test func feedsGoThroughTheGlobalProxy() async throws {
+        let seen = Seen()
+        let proxy = try await RawHTTPPeer { request in
+            seen.add(request)
+            return .answer(status: 200, body: #"{"version": "https://jsonfeed.org/version/1.1", "items": []}"#)
+        }
+        let config = try ConfigLoader(environment: [:]).parse("""
+            proxy: "http://127.0.0.1:\(proxy.port)"
+            """, source: "t.yaml")
+        let target = "http://feeds.tepai-test.invalid/policy.json"
+        let outcome = try await FeedFetcher(transport: CurlTransport(options: TransportOptions(proxyFrom: config)))
+            .fetch(url: target, etag: "\"v1\"", lastModified: nil)
+        await proxy.stop()
+        guard case .fetched(let body, _, _) = outcome else {
+            Issue.record("expected the feed through the proxy, got \(outcome)")
+            return
+        }
+        #expect(String(decoding: body, as: UTF8.self).contains("jsonfeed"))
+        #expect(seen.all.map(\.method) == ["GET"] && seen.all.first?.target == target)
+        #expect(seen.all.first?.header("If-None-Match") == "\"v1\"")
+        // Without a global proxy the same options say "direct", not "whatever the environment says".
+        #expect(TransportOptions(proxyFrom: try ConfigLoader(environment: [:]).parse("channels: []", source: "t.yaml")).proxy == "")
     }
 
     @Test func noProxyHostsAreReachedDirectly() async throws {
