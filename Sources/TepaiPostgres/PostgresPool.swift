@@ -86,6 +86,9 @@ final class PostgresPool: Sendable {
         if let t = error as? PostgresTransactionError, let inner = t.closureError ?? t.commitError ?? t.beginError {
             return failure(inner)
         }
+        if let p = error as? PSQLError, p.code == .connectionError || p.code == .serverClosedConnection {
+            return StoreError(Self.unreachable(url, p.underlying.map { String(describing: $0) } ?? "\(p.code)"))
+        }
         if let p = error as? PSQLError {
             let reason = p.serverInfo?[.message] ?? p.underlying.map { "\(p.code): \($0)" } ?? "\(p.code)"
             let detail = p.serverInfo?[.detail].map { " (\($0))" } ?? ""
@@ -96,6 +99,16 @@ final class PostgresPool: Sendable {
             return StoreError("PostgreSQL \(url): a column did not decode: \(String(reflecting: error))")
         }
         return StoreError("PostgreSQL \(url): \(error)")
+    }
+
+    /// What an operator can act on when the server cannot be reached: where tepai tried, the system's short
+    /// reason, and what to check (postgres-nio's own text nests the reason in several layers of types).
+    static func unreachable(_ url: PostgresURL, _ detail: String) -> String {
+        let reasons = ["Connection refused", "No route to host", "Network is unreachable", "timed out", "Connection reset",
+                       "Name or service not known", "nodename nor servname", "Temporary failure in name resolution"]
+        let reason = reasons.first { detail.localizedCaseInsensitiveContains($0) } ?? "the connection failed"
+        return "cannot connect to PostgreSQL at \(url.host):\(url.port) (\(reason)): check that the server is running and that "
+            + "`database` in the configuration (or --db) names the right host, port, database and user; tried \(url)"
     }
 }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Logging
 import TepaiCore
+import TepaiStore
 
 @main
 struct Tepai: AsyncParsableCommand {
@@ -32,6 +33,10 @@ struct Tepai: AsyncParsableCommand {
         } catch let e as ImportError {
             Output.error(e.description)
             Foundation.exit(1)
+        } catch let e as StoreError {
+            // The database could not be opened, reached or written: the message says where and why.
+            Output.error(e.description)
+            Foundation.exit(2)
         } catch let e as ExitCode {
             Foundation.exit(e.rawValue)
         } catch {

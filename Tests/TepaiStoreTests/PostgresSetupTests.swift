@@ -30,6 +30,21 @@ import TepaiStore
         }
     }
 
+    /// No server needed: nothing listens on port 1, and `.invalid` never resolves.
+    @Test(arguments: [("127.0.0.1", 1, "Connection refused"), ("db.tepai-test.invalid", 5432, "")])
+    func anUnreachableServerIsNamedWithTheReasonAndWhatToCheck(_ host: String, _ port: Int, _ reason: String) async throws {
+        let url = try PostgresURL("postgres://tepai:secret-pw-77@\(host):\(port)/tepai")
+        do {
+            try await PostgresStore(url: url, logger: Backend.logger).prepare()
+            Issue.record("\(host):\(port) was reached")
+        } catch {
+            let message = "\(error)"
+            #expect(message.hasPrefix("cannot connect to PostgreSQL at \(host):\(port) ("), "\(message)")
+            #expect(reason.isEmpty || message.contains("(\(reason))"), "\(message)")
+            #expect(message.contains("check that the server is running") && !message.contains("secret-pw-77"))
+        }
+    }
+
     @Test func aWrongPasswordFailsNamingTheDatabaseButNotThePassword() async throws {
         guard let server = try Backend.postgresServer() else { return }
         var wrong = server
