@@ -226,6 +226,10 @@ public struct QueryAnalyzer: Sendable {
         return index.isHeadTerm(.bigram(c, q[next]))
     }
 
+    /// A one-character function word (得, 的, 有, 要): rewriting it, or rewriting into it, cannot bring a topic
+    /// word closer (一年得下乡 would become 一年的下乡 and leave 的 as a topic unit), so typo correction skips it.
+    func isFunctionChar(_ c: Unicode.Scalar) -> Bool { lexicon.functionWords.contains(String(Character(c))) }
+
     /// Replaces characters of bigrams that the index's title/alias/tag vocabulary does not know with a
     /// homophone or look-alike that makes the bigram known.
     func correctTypos(_ q: [Unicode.Scalar], index: SearchIndex, notes: inout [String]) -> [Unicode.Scalar] {
@@ -256,7 +260,7 @@ public struct QueryAnalyzer: Sendable {
             defer { k += 1 }
             guard isHan(k), isHan(k + 1), !anchored(q[k], q[k + 1]) else { continue }
             var best: (pos: Int, char: Unicode.Scalar, gain: Int, df: Int)?
-            for pos in [k + 1, k] where !protected[pos] {
+            for pos in [k + 1, k] where !protected[pos] && !isFunctionChar(q[pos]) {
                 // A character anchored to its other neighbour is right; the typo is on the other side.
                 let other = pos == k + 1 ? pos + 1 : pos - 1
                 if isHan(other), pos < other ? anchored(q[pos], q[other]) : anchored(q[other], q[pos]) { continue }
@@ -265,7 +269,7 @@ public struct QueryAnalyzer: Sendable {
                 let sound = pinyin.pinyin(original)
                 let candidates = pos == k + 1
                     ? index.headBigramSeconds(after: q[k]) : index.headBigramFirsts(before: q[k + 1])
-                for c in candidates where c != original {
+                for c in candidates where c != original && !isFunctionChar(c) {
                     guard pinyin.pinyin(c) == sound || (lexicon.lookalikes[original]?.contains(c) ?? false) else { continue }
                     let gain = knownNeighbours(pos, c) - before
                     let df = pos == k + 1 ? index.documentFrequency(.bigram(q[k], c)) : index.documentFrequency(.bigram(c, q[k + 1]))

@@ -59,6 +59,19 @@ import TepaiCore
         #expect(a.slots.region == "迁西县")
     }
 
+    @Test func oneCharacterFunctionWordsAreNeitherCorrectedNorCorrectedInto() {
+        // 年的 is a title bigram and 得/的 sound alike, but 得 is a function word: rewriting it would only
+        // turn filler into a topic unit 的.
+        let e = Fixtures.engine(Fixtures.entries + [
+            Entry(id: "tpy-days", kind: .faq, title: "科技特派员一年的服务天数", body: "每年服务时间不少于60天。", tags: ["科技特派员"]),
+        ])
+        let a = e.analyzer.analyze("特派员一年得下乡多少天", index: e.index, today: Fixtures.today)
+        #expect(a.corrections.isEmpty)
+        #expect(!a.units.contains { $0.text.contains("的") })
+        // A content character next to the same neighbours is still corrected.
+        #expect(e.analyzer.analyze("科技特派圆职责", index: e.index, today: Fixtures.today).corrections == ["圆→员"])
+    }
+
     @Test func correctionNeedsAKnownBigramAfterwards() {
         // 圆 has homophones, but nothing in the index pairs with 蛋 or 方: no change.
         #expect(analyze("圆蛋方").corrections.isEmpty)
