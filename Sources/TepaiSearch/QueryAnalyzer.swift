@@ -111,7 +111,8 @@ public struct QueryAnalyzer: Sendable {
                     if Self.howWords.contains(word), i + n < q.count, !result.slots.intents.contains("process"),
                        let process = lexicon.intentWords["process"] {
                         result.slots.intents.insert("process")
-                        howUnit = QueryUnit(text: word, terms: [], alternatives: process.map { termsOf($0) }, role: .hint, chars: [])
+                        let answers = lexicon.intentAnswers["process"] ?? []
+                        howUnit = QueryUnit(text: word, terms: [], alternatives: (process + answers).map { termsOf($0) }, role: .hint, chars: [])
                     }
                     pieces.append(.gap)
                 } else {
@@ -187,6 +188,8 @@ public struct QueryAnalyzer: Sendable {
             role = .hint
             // 要求 asks for what 条件 answers: every word of the intent stands for it.
             alternatives += (lexicon.intentWords[intent] ?? []).filter { $0 != w }.map { termsOf($0) }
+            // 给多少钱 is answered by an entry called 扶持措施: the intent's answer words count as well.
+            alternatives += (lexicon.intentAnswers[intent] ?? []).filter { $0 != w }.map { termsOf($0) }
         }
         return QueryUnit(text: w, terms: termsOf(w), alternatives: alternatives, role: role, chars: Array(w.unicodeScalars),
                          fullForms: full.count)

@@ -140,3 +140,20 @@ import TepaiCore
         #expect(unit?.alternatives.contains(Tokenizer.terms(Array("科技型中小企业".unicodeScalars), unigrams: false)) == true)
     }
 }
+
+@Suite struct LexiconParsingTests {
+    @Test func intentAnswersBelongToAKnownIntent() throws {
+        let lex = try Lexicon.parse("intents:\n  amount: [多少钱]\nintent_answers:\n  amount: [扶持, 奖励]\n", source: "t")
+        #expect(lex.intentAnswers["amount"] == ["扶持", "奖励"])
+        #expect(throws: Lexicon.LoadError.self) {
+            try Lexicon.parse("intents:\n  amount: [多少钱]\nintent_answers:\n  price: [扶持]\n", source: "t")
+        }
+    }
+
+    @Test func intentAnswersJoinTheIntentHint() {
+        let e = Fixtures.engine()
+        let unit = e.analyzer.analyze("给多少钱", index: e.index, today: Fixtures.today).units.first { $0.text == "给多少" }
+        #expect(unit?.role == .hint)
+        #expect(unit?.alternatives.contains(Tokenizer.terms(Array("扶持".unicodeScalars), unigrams: false)) == true)
+    }
+}
