@@ -183,6 +183,7 @@ public struct QueryAnalyzer: Sendable {
         }
         let full = (lexicon.abbreviations[w] ?? []).map { termsOf($0) }
         var alternatives = full + (lexicon.synonyms[w] ?? []).map { termsOf($0) }
+        alternatives += prefixForms(w).map { termsOf($0) }
         if let intent = lexicon.intents[w] {
             slots.intents.insert(intent)
             role = .hint
@@ -193,6 +194,18 @@ public struct QueryAnalyzer: Sendable {
         }
         return QueryUnit(text: w, terms: termsOf(w), alternatives: alternatives, role: role, chars: Array(w.unicodeScalars),
                          fullForms: full.count)
+    }
+
+    /// The full forms of the longest shorter abbreviation a lexicon word starts with, when the word has none
+    /// of its own: 中介机构 (a synonym of 第三方机构) also stands for what 中介 does (技术转移机构).
+    func prefixForms(_ w: String) -> [String] {
+        let s = Array(w.unicodeScalars)
+        guard lexicon.abbreviations[w] == nil, s.count > 2 else { return [] }
+        for n in stride(from: s.count - 1, through: 2, by: -1) {
+            let prefix = String(String.UnicodeScalarView(s[0..<n]))
+            if let forms = lexicon.abbreviations[prefix] { return forms.filter { $0 != w } }
+        }
+        return []
     }
 
     /// Bigrams of a word, or its single character.

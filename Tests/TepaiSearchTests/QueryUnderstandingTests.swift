@@ -134,6 +134,16 @@ import TepaiCore
         #expect(m.slots.intents.contains("materials"))
     }
 
+    @Test func aLexiconWordBringsTheFullFormsOfTheAbbreviationItStartsWith() {
+        // 中介机构 is in a synonym group (第三方机构); 中介 → 技术转移机构 applies to it as well.
+        let unit = analyze("技术中介机构奖励").units.first { $0.text == "中介机构" }
+        let full = Tokenizer.terms(Array("技术转移机构".unicodeScalars), unigrams: false)
+        #expect(unit?.alternatives.contains(full) == true)
+        #expect(unit?.alternatives.contains(Tokenizer.terms(Array("第三方机构".unicodeScalars), unigrams: false)) == true)
+        // A word with full forms of its own keeps just those (科技型中小 is not 科技 + something).
+        #expect(engine.analyzer.prefixForms("科小评价").isEmpty)
+    }
+
     @Test func abbreviationsBringTheirFullForm() {
         let a = analyze("科小怎么评")
         let unit = a.units.first { $0.text == "科小" }
