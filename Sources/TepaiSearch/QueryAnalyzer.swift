@@ -86,6 +86,7 @@ public struct QueryAnalyzer: Sendable {
 
         // Correct typos first, on the raw scalars, so that lexicon and slot matching see the fixed word.
         q = correctTypos(q, index: index, notes: &result.corrections)
+        q = joinSeparatedWords(q, index: index)
 
         var pieces: [Piece] = []
         var howUnit: QueryUnit?
@@ -240,6 +241,31 @@ public struct QueryAnalyzer: Sendable {
               words.longest(q, at: next, where: { $0.isFunction || $0.region != nil }) == nil,
               time.parse(q, at: next) == nil else { return false }
         return index.isHeadTerm(.bigram(c, q[next]))
+    }
+
+    /// Measure words and aspect particles that colloquial speech puts inside a verb-object word: 揭几个榜,
+    /// 报个名, 登个记, 开了票.
+    static let separators: [[Unicode.Scalar]] = ["几个", "一个", "个", "了", "过"].map { Array($0.unicodeScalars) }
+
+    /// Closes up a word of the knowledge base's titles, aliases and tags that the question splits with a
+    /// measure word or particle (揭几个榜 → 揭榜), when the split pieces are not words themselves.
+    func joinSeparatedWords(_ q: [Unicode.Scalar], index: SearchIndex) -> [Unicode.Scalar] {
+        var out: [Unicode.Scalar] = []
+        var i = 0
+        while i < q.count {
+            out.append(q[i])
+            let a = q[i]
+            i += 1
+            guard TextNormalizer.isHan(a.value) else { continue }
+            for sep in Self.separators where i + sep.count < q.count && Array(q[i..<(i + sep.count)]) == sep {
+                let b = q[i + sep.count]
+                guard TextNormalizer.isHan(b.value), index.isHeadTerm(.bigram(a, b)),
+                      !index.isHeadTerm(.bigram(a, sep[0])), !index.isHeadTerm(.bigram(sep[sep.count - 1], b)) else { continue }
+                i += sep.count
+                break
+            }
+        }
+        return out
     }
 
     /// A one-character function word (得, 的, 有, 要): rewriting it, or rewriting into it, cannot bring a topic

@@ -144,6 +144,18 @@ import TepaiCore
         #expect(engine.analyzer.prefixForms("科小评价").isEmpty)
     }
 
+    @Test func measureWordsInsideAVerbObjectWordAreClosedUp() {
+        let e = Fixtures.engine(Fixtures.entries + [
+            Entry(id: "jb", kind: .faq, title: "一家单位能同时揭榜几个项目？", body: "同一单位同一批次揭榜不超过2项。", tags: ["揭榜挂帅"]),
+        ])
+        func units(_ q: String) -> [String] { e.analyzer.analyze(q, index: e.index, today: Fixtures.today).topicUnits.map(\.text) }
+        // 揭榜 is a title word: 揭几个榜 is read as 揭榜; 登个记 as 登记.
+        #expect(units("一个人能揭几个榜啊").contains { $0.contains("揭榜") })
+        #expect(units("技术合同去哪登个记").contains { $0.contains("登记") })
+        // Nothing is closed up when the joined pair is no title word: 卖了能分 keeps its 了 out of any word.
+        #expect(!units("专利卖了能分多少").contains { $0.contains("卖能") })
+    }
+
     @Test func abbreviationsBringTheirFullForm() {
         let a = analyze("科小怎么评")
         let unit = a.units.first { $0.text == "科小" }
