@@ -15,6 +15,9 @@ public struct Lexicon: Sendable {
     public var functionWords: Set<String> = []
     public var intents: [String: Intent] = [:]
     public var intentWords: [Intent: [String]] = [:]
+    /// intent → words in titles of entries that answer it (amount → 奖励, 补助, 扶持): what a question asks
+    /// in its words (给多少钱) and what an answering entry is called (扶持措施) often share no character.
+    public var intentAnswers: [Intent: [String]] = [:]
     public var kindWords: [String: EntryKind] = [:]
     /// character → characters that look like it
     public var lookalikes: [Unicode.Scalar: [Unicode.Scalar]] = [:]
@@ -40,7 +43,7 @@ public struct Lexicon: Sendable {
             throw LoadError(description: "\(source): not valid YAML (\(error))")
         }
         guard let top = root.objectValue else { throw LoadError(description: "\(source): expected sections such as abbreviations:, synonyms:") }
-        let known: Set<String> = ["abbreviations", "synonyms", "function_words", "intents", "kinds", "lookalikes"]
+        let known: Set<String> = ["abbreviations", "synonyms", "function_words", "intents", "intent_answers", "kinds", "lookalikes"]
         for key in top.keys.sorted() where !known.contains(key) {
             throw LoadError(description: "\(source): unknown section \"\(key)\" (known: \(known.sorted().joined(separator: ", ")))")
         }
@@ -79,6 +82,12 @@ public struct Lexicon: Sendable {
                 lex.intents[w] = intent
                 lex.intentWords[intent, default: []].append(w)
             }
+        }
+        for (intent, list) in try section("intent_answers") {
+            guard lex.intentWords[intent] != nil else {
+                throw LoadError(description: "\(source): intent_answers.\(intent) names no intent of intents:")
+            }
+            lex.intentAnswers[intent] = try words(list, "intent_answers.\(intent)")
         }
         for (kindName, list) in try section("kinds") {
             guard let kind = EntryKind(rawValue: kindName) else {

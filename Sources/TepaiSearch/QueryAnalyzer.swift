@@ -86,6 +86,7 @@ public struct QueryAnalyzer: Sendable {
 
         // Correct typos first, on the raw scalars, so that lexicon and slot matching see the fixed word.
         q = correctTypos(q, index: index, notes: &result.corrections)
+        q = joinSeparatedWords(q, index: index)
 
         var pieces: [Piece] = []
         var howUnit: QueryUnit?
@@ -111,7 +112,8 @@ public struct QueryAnalyzer: Sendable {
                     if Self.howWords.contains(word), i + n < q.count, !result.slots.intents.contains("process"),
                        let process = lexicon.intentWords["process"] {
                         result.slots.intents.insert("process")
-                        howUnit = QueryUnit(text: word, terms: [], alternatives: process.map { termsOf($0) }, role: .hint, chars: [])
+                        let answers = lexicon.intentAnswers["process"] ?? []
+                        howUnit = QueryUnit(text: word, terms: [], alternatives: (process + answers).map { termsOf($0) }, role: .hint, chars: [])
                     }
                     pieces.append(.gap)
                 } else {
@@ -182,14 +184,29 @@ public struct QueryAnalyzer: Sendable {
         }
         let full = (lexicon.abbreviations[w] ?? []).map { termsOf($0) }
         var alternatives = full + (lexicon.synonyms[w] ?? []).map { termsOf($0) }
+        alternatives += prefixForms(w).map { termsOf($0) }
         if let intent = lexicon.intents[w] {
             slots.intents.insert(intent)
             role = .hint
             // 要求 asks for what 条件 answers: every word of the intent stands for it.
             alternatives += (lexicon.intentWords[intent] ?? []).filter { $0 != w }.map { termsOf($0) }
+            // 给多少钱 is answered by an entry called 扶持措施: the intent's answer words count as well.
+            alternatives += (lexicon.intentAnswers[intent] ?? []).filter { $0 != w }.map { termsOf($0) }
         }
         return QueryUnit(text: w, terms: termsOf(w), alternatives: alternatives, role: role, chars: Array(w.unicodeScalars),
                          fullForms: full.count)
+    }
+
+    /// The full forms of the longest shorter abbreviation a lexicon word starts with, when the word has none
+    /// of its own: 中介机构 (a synonym of 第三方机构) also stands for what 中介 does (技术转移机构).
+    func prefixForms(_ w: String) -> [String] {
+        let s = Array(w.unicodeScalars)
+        guard lexicon.abbreviations[w] == nil, s.count > 2 else { return [] }
+        for n in stride(from: s.count - 1, through: 2, by: -1) {
+            let prefix = String(String.UnicodeScalarView(s[0..<n]))
+            if let forms = lexicon.abbreviations[prefix] { return forms.filter { $0 != w } }
+        }
+        return []
     }
 
     /// Bigrams of a word, or its single character.
@@ -226,6 +243,35 @@ public struct QueryAnalyzer: Sendable {
         return index.isHeadTerm(.bigram(c, q[next]))
     }
 
+    /// Measure words and aspect particles that colloquial speech puts inside a verb-object word: 揭几个榜,
+    /// 报个名, 登个记, 开了票.
+    static let separators: [[Unicode.Scalar]] = ["几个", "一个", "个", "了", "过"].map { Array($0.unicodeScalars) }
+
+    /// Closes up a word of the knowledge base's titles, aliases and tags that the question splits with a
+    /// measure word or particle (揭几个榜 → 揭榜), when the split pieces are not words themselves.
+    func joinSeparatedWords(_ q: [Unicode.Scalar], index: SearchIndex) -> [Unicode.Scalar] {
+        var out: [Unicode.Scalar] = []
+        var i = 0
+        while i < q.count {
+            out.append(q[i])
+            let a = q[i]
+            i += 1
+            guard TextNormalizer.isHan(a.value) else { continue }
+            for sep in Self.separators where i + sep.count < q.count && Array(q[i..<(i + sep.count)]) == sep {
+                let b = q[i + sep.count]
+                guard TextNormalizer.isHan(b.value), index.isHeadTerm(.bigram(a, b)),
+                      !index.isHeadTerm(.bigram(a, sep[0])), !index.isHeadTerm(.bigram(sep[sep.count - 1], b)) else { continue }
+                i += sep.count
+                break
+            }
+        }
+        return out
+    }
+
+    /// A one-character function word (得, 的, 有, 要): rewriting it, or rewriting into it, cannot bring a topic
+    /// word closer (一年得下乡 would become 一年的下乡 and leave 的 as a topic unit), so typo correction skips it.
+    func isFunctionChar(_ c: Unicode.Scalar) -> Bool { lexicon.functionWords.contains(String(Character(c))) }
+
     /// Replaces characters of bigrams that the index's title/alias/tag vocabulary does not know with a
     /// homophone or look-alike that makes the bigram known.
     func correctTypos(_ q: [Unicode.Scalar], index: SearchIndex, notes: inout [String]) -> [Unicode.Scalar] {
@@ -256,7 +302,7 @@ public struct QueryAnalyzer: Sendable {
             defer { k += 1 }
             guard isHan(k), isHan(k + 1), !anchored(q[k], q[k + 1]) else { continue }
             var best: (pos: Int, char: Unicode.Scalar, gain: Int, df: Int)?
-            for pos in [k + 1, k] where !protected[pos] {
+            for pos in [k + 1, k] where !protected[pos] && !isFunctionChar(q[pos]) {
                 // A character anchored to its other neighbour is right; the typo is on the other side.
                 let other = pos == k + 1 ? pos + 1 : pos - 1
                 if isHan(other), pos < other ? anchored(q[pos], q[other]) : anchored(q[other], q[pos]) { continue }
@@ -265,7 +311,7 @@ public struct QueryAnalyzer: Sendable {
                 let sound = pinyin.pinyin(original)
                 let candidates = pos == k + 1
                     ? index.headBigramSeconds(after: q[k]) : index.headBigramFirsts(before: q[k + 1])
-                for c in candidates where c != original {
+                for c in candidates where c != original && !isFunctionChar(c) {
                     guard pinyin.pinyin(c) == sound || (lexicon.lookalikes[original]?.contains(c) ?? false) else { continue }
                     let gain = knownNeighbours(pos, c) - before
                     let df = pos == k + 1 ? index.documentFrequency(.bigram(q[k], c)) : index.documentFrequency(.bigram(c, q[k + 1]))

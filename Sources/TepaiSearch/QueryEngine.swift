@@ -28,8 +28,8 @@ public struct SearchOutcome: Sendable {
 /// Tunable constants of ranking and declining, fixed on the dev set (see `seeds/README.md`).
 public struct RankingTuning: Sendable {
     public var unigramWeight: Float = 0.5
-    public var alternativeWeight: Float = 0.6
-    public var hintWeight: Float = 0.7
+    public var alternativeWeight: Float = 1.0
+    public var hintWeight: Float = 1.0
     public var kindBoost: Float = 1.4
     public var regionMatchBoost: Float = 2.0
     public var otherCountyPenalty: Float = 0.4

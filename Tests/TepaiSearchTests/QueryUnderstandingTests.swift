@@ -59,6 +59,19 @@ import TepaiCore
         #expect(a.slots.region == "迁西县")
     }
 
+    @Test func oneCharacterFunctionWordsAreNeitherCorrectedNorCorrectedInto() {
+        // 年的 is a title bigram and 得/的 sound alike, but 得 is a function word: rewriting it would only
+        // turn filler into a topic unit 的.
+        let e = Fixtures.engine(Fixtures.entries + [
+            Entry(id: "tpy-days", kind: .faq, title: "科技特派员一年的服务天数", body: "每年服务时间不少于60天。", tags: ["科技特派员"]),
+        ])
+        let a = e.analyzer.analyze("特派员一年得下乡多少天", index: e.index, today: Fixtures.today)
+        #expect(a.corrections.isEmpty)
+        #expect(!a.units.contains { $0.text.contains("的") })
+        // A content character next to the same neighbours is still corrected.
+        #expect(e.analyzer.analyze("科技特派圆职责", index: e.index, today: Fixtures.today).corrections == ["圆→员"])
+    }
+
     @Test func correctionNeedsAKnownBigramAfterwards() {
         // 圆 has homophones, but nothing in the index pairs with 蛋 or 方: no change.
         #expect(analyze("圆蛋方").corrections.isEmpty)
@@ -121,9 +134,48 @@ import TepaiCore
         #expect(m.slots.intents.contains("materials"))
     }
 
+    @Test func aLexiconWordBringsTheFullFormsOfTheAbbreviationItStartsWith() {
+        // 中介机构 is in a synonym group (第三方机构); 中介 → 技术转移机构 applies to it as well.
+        let unit = analyze("技术中介机构奖励").units.first { $0.text == "中介机构" }
+        let full = Tokenizer.terms(Array("技术转移机构".unicodeScalars), unigrams: false)
+        #expect(unit?.alternatives.contains(full) == true)
+        #expect(unit?.alternatives.contains(Tokenizer.terms(Array("第三方机构".unicodeScalars), unigrams: false)) == true)
+        // A word with full forms of its own keeps just those (科技型中小 is not 科技 + something).
+        #expect(engine.analyzer.prefixForms("科小评价").isEmpty)
+    }
+
+    @Test func measureWordsInsideAVerbObjectWordAreClosedUp() {
+        let e = Fixtures.engine(Fixtures.entries + [
+            Entry(id: "jb", kind: .faq, title: "一家单位能同时揭榜几个项目？", body: "同一单位同一批次揭榜不超过2项。", tags: ["揭榜挂帅"]),
+        ])
+        func units(_ q: String) -> [String] { e.analyzer.analyze(q, index: e.index, today: Fixtures.today).topicUnits.map(\.text) }
+        // 揭榜 is a title word: 揭几个榜 is read as 揭榜; 登个记 as 登记.
+        #expect(units("一个人能揭几个榜啊").contains { $0.contains("揭榜") })
+        #expect(units("技术合同去哪登个记").contains { $0.contains("登记") })
+        // Nothing is closed up when the joined pair is no title word: 卖了能分 keeps its 了 out of any word.
+        #expect(!units("专利卖了能分多少").contains { $0.contains("卖能") })
+    }
+
     @Test func abbreviationsBringTheirFullForm() {
         let a = analyze("科小怎么评")
         let unit = a.units.first { $0.text == "科小" }
         #expect(unit?.alternatives.contains(Tokenizer.terms(Array("科技型中小企业".unicodeScalars), unigrams: false)) == true)
+    }
+}
+
+@Suite struct LexiconParsingTests {
+    @Test func intentAnswersBelongToAKnownIntent() throws {
+        let lex = try Lexicon.parse("intents:\n  amount: [多少钱]\nintent_answers:\n  amount: [扶持, 奖励]\n", source: "t")
+        #expect(lex.intentAnswers["amount"] == ["扶持", "奖励"])
+        #expect(throws: Lexicon.LoadError.self) {
+            try Lexicon.parse("intents:\n  amount: [多少钱]\nintent_answers:\n  price: [扶持]\n", source: "t")
+        }
+    }
+
+    @Test func intentAnswersJoinTheIntentHint() {
+        let e = Fixtures.engine()
+        let unit = e.analyzer.analyze("给多少钱", index: e.index, today: Fixtures.today).units.first { $0.text == "给多少" }
+        #expect(unit?.role == .hint)
+        #expect(unit?.alternatives.contains(Tokenizer.terms(Array("扶持".unicodeScalars), unigrams: false)) == true)
     }
 }

@@ -52,6 +52,23 @@ import TepaiCore
         #expect(top("技术合同怎么登记") == "tc-where")
     }
 
+    @Test func amountQuestionsFindEntriesNamedForTheSupportTheyGive() {
+        // 给多少钱 shares no character with 扶持措施: the amount intent's answer words (intent_answers) link them.
+        let entries = [
+            Entry(id: "xy-cond", kind: .faq, title: "新型研发机构认定需要什么条件？", body: "新型研发机构应具有独立法人资格，研发人员不少于10人。",
+                  tags: ["新型研发机构", "认定条件"]),
+            Entry(id: "xy-support", kind: .policy, title: "市级新型研发机构扶持措施", body: "经认定的新型研发机构给予一次性奖励，按研发投入给予后补助。",
+                  tags: ["新型研发机构", "扶持"]),
+        ]
+        let q = "新型研发机构评上给多少钱"
+        var plain = Fixtures.lexicon
+        plain.intentAnswers = [:]
+        let without = QueryEngine(index: SearchIndex(entries: entries),
+                                  analyzer: QueryAnalyzer(lexicon: plain, regions: TepaiConfig().regionCatalog, pinyin: PinyinTable()))
+        #expect(without.search(q, today: Fixtures.today).hits.first?.entry.id == "xy-cond")
+        #expect(Fixtures.engine(entries).search(q, today: Fixtures.today).hits.first?.entry.id == "xy-support")
+    }
+
     @Test func declineRuleThresholds() {
         let e = Fixtures.entries[0]
         func hit(_ cov: Float, _ head: Float, _ phrase: Int) -> Hit {
