@@ -58,6 +58,8 @@ public struct QueryAnalyzer: Sendable {
     /// "How" words: followed by a verb (怎么登记, 咋申请) they ask for the procedure.
     static let howWords: Set<String> = ["怎么", "怎样", "咋", "如何", "怎么样"]
     let words: WordTrie
+    /// The one-character function words, as scalars: typo correction tests every candidate against them.
+    let functionChars: Set<Unicode.Scalar>
 
     public init(lexicon: Lexicon, regions: RegionCatalog, pinyin: PinyinTable) {
         self.lexicon = lexicon
@@ -70,6 +72,7 @@ public struct QueryAnalyzer: Sendable {
         for w in lexical { trie.insert(w) { $0.isLexical = true } }
         for (form, region) in regions.forms { trie.insert(form) { $0.region = region } }
         words = trie
+        functionChars = Set(lexicon.functionWords.compactMap { $0.unicodeScalars.count == 1 ? $0.unicodeScalars.first : nil })
     }
 
     enum Piece {
@@ -270,7 +273,7 @@ public struct QueryAnalyzer: Sendable {
 
     /// A one-character function word (得, 的, 有, 要): rewriting it, or rewriting into it, cannot bring a topic
     /// word closer (一年得下乡 would become 一年的下乡 and leave 的 as a topic unit), so typo correction skips it.
-    func isFunctionChar(_ c: Unicode.Scalar) -> Bool { lexicon.functionWords.contains(String(Character(c))) }
+    func isFunctionChar(_ c: Unicode.Scalar) -> Bool { functionChars.contains(c) }
 
     /// Replaces characters of bigrams that the index's title/alias/tag vocabulary does not know with a
     /// homophone or look-alike that makes the bigram known.

@@ -113,23 +113,35 @@ public struct QueryEngine: Sendable {
     }
 
     /// "迁西下个月有啥培训": no topic, only slots. Lists matching events, upcoming first by date.
+    /// Works on `DocFacts` and entry numbers: a bare 有啥活动 matches every event in the store, and copying
+    /// thousands of entries to sort them cost milliseconds at 10k entries.
     func listEvents(_ q: AnalyzedQuery, today: LocalDate, limit: Int) -> SearchOutcome {
-        let kinds: Set<EntryKind> = q.slots.kinds.filter(\.isEvent).isEmpty ? [.training, .matching] : q.slots.kinds.filter(\.isEvent)
-        var matches = index.entries.filter { e in
-            guard kinds.contains(e.kind), let day = e.eventDay else { return false }
-            if let region = q.slots.region, e.region != region { return false }
-            if let range = q.slots.dateRange { return range.contains(day) }
-            return true
+        let asked = q.slots.kinds.filter(\.isEvent)
+        let kinds: [EntryKind] = asked.isEmpty ? [.training, .matching] : Array(asked)
+        let region: Int32? = q.slots.region.map(index.regionCode)
+        let range = q.slots.dateRange.map { (Int32($0.from.dayNumber), Int32($0.to.dayNumber)) }
+        let todayNumber = Int32(today.dayNumber)
+        var upcoming: [Int] = []
+        var past: [Int] = []
+        for (doc, f) in index.facts.enumerated() {
+            guard f.eventDay != Int32.min, kinds.contains(f.kind) else { continue }
+            if let region, f.region != region { continue }
+            if let (from, to) = range, f.eventDay < from || f.eventDay > to { continue }
+            if f.lastDay < todayNumber { past.append(doc) } else { upcoming.append(doc) }
         }
-        let upcoming = matches.filter { !isPast($0, today) }.sorted { ($0.eventDay ?? today) < ($1.eventDay ?? today) }
-        let past = matches.filter { isPast($0, today) }.sorted { ($0.eventDay ?? today) > ($1.eventDay ?? today) }
-        matches = q.slots.dateRange == nil ? upcoming : upcoming + past
-        guard !matches.isEmpty else {
+        // Soonest upcoming first, then (only when the question names a period) the most recent past ones;
+        // entry order breaks ties.
+        let facts = index.facts
+        let soonest = upcoming.smallest(limit) { (facts[$0].eventDay, $0) < (facts[$1].eventDay, $1) }
+        let latest = range == nil ? [] : past.smallest(limit) { (-Int64(facts[$0].eventDay), $0) < (-Int64(facts[$1].eventDay), $1) }
+        let total = upcoming.count + (range == nil ? 0 : past.count)
+        guard total > 0 else {
             let what = [q.slots.region, q.slots.dateRange?.label, kinds.count == 1 ? kinds.first?.label : "活动"].compactMap { $0 }.joined(separator: " ")
             return SearchOutcome(query: q.original, analyzed: q, declined: true, declineReason: "没有找到符合条件的活动：\(what)", hits: [])
         }
-        let hits = matches.prefix(limit).enumerated().map { (i, e) in
-            Hit(entry: e, score: Float(matches.count - i), ended: isPast(e, today), coverage: 1, headCoverage: 1, longestHeadMatch: 0)
+        let hits = (soonest + latest).prefix(limit).enumerated().map { (i, doc) in
+            Hit(entry: index.entries[doc], score: Float(total - i), ended: facts[doc].lastDay < todayNumber,
+                coverage: 1, headCoverage: 1, longestHeadMatch: 0)
         }
         return SearchOutcome(query: q.original, analyzed: q, declined: false, declineReason: nil, hits: Array(hits))
     }
@@ -213,19 +225,21 @@ public struct QueryEngine: Sendable {
     func rerank(_ candidates: [(doc: Int, score: Float)], _ q: AnalyzedQuery, today: LocalDate, keep: Int) -> [Hit] {
         let topics = q.topicUnits
         let hints = q.units.filter { $0.role == .hint }
+        let topicWeights = topics.map(characterWeights)
+        let hintWeights = hints.map(characterWeights)
         var ranked = candidates.map { c -> (doc: Int, score: Float, head: Float) in
-            let head = coverage(topics, q.slots, doc: c.doc, today: today, headOnly: true)
-            let hintHits = hints.isEmpty ? 0 : Float(hints.filter { h in
-                let u = unitCoverage(h, doc: c.doc, headOnly: true)
-                return u.covered >= u.total * 0.99
-            }.count) / Float(hints.count)
+            let head = coverage(topics, q.slots, doc: c.doc, today: today, headOnly: true, weights: topicWeights)
+            let hintHits = hints.isEmpty ? 0 : Float(hints.indices.reduce(0) { n, i in
+                let u = unitCoverage(hints[i], doc: c.doc, headOnly: true, weights: hintWeights[i])
+                return u.covered >= u.total * 0.99 ? n + 1 : n
+            }) / Float(hints.count)
             return (c.doc, c.score * (1 + tuning.headBonus * head + tuning.intentBonus * hintHits), head)
         }
         ranked.sort { $0.score > $1.score || ($0.score == $1.score && $0.doc < $1.doc) }
         // Whole-entry coverage and the phrase check matter only for what is returned and the decline rule.
         return ranked.prefix(keep).map { r in
             let e = index.entries[r.doc]
-            return Hit(entry: e, score: r.score, ended: isPast(e, today), coverage: coverage(topics, q.slots, doc: r.doc, today: today),
+            return Hit(entry: e, score: r.score, ended: isPast(e, today), coverage: coverage(topics, q.slots, doc: r.doc, today: today, weights: topicWeights),
                        headCoverage: r.head, longestHeadMatch: longestHeadMatch(q.units, doc: r.doc))
         }
     }
@@ -234,7 +248,8 @@ public struct QueryEngine: Sendable {
     func makeAdjustment(_ slots: QuerySlots, _ today: LocalDate) -> (Int) -> Float {
         let t = tuning
         let facts = index.facts
-        let eventKinds = slots.kinds.filter(\.isEvent)
+        let kinds = Array(slots.kinds)
+        let asksForEvents = kinds.contains(where: \.isEvent)
         let region = slots.region.map { index.regionCode($0) }
         let todayNumber = Int32(today.dayNumber)
         let range = slots.dateRange.map { (Int32($0.from.dayNumber), Int32($0.to.dayNumber)) }
@@ -243,8 +258,8 @@ public struct QueryEngine: Sendable {
             let e = facts[doc]
             var f: Float = 1
             let isEvent = e.kind.isEvent
-            if slots.kinds.contains(e.kind) { f *= t.kindBoost }
-            if !eventKinds.isEmpty && !isEvent { f *= t.nonEventPenalty }
+            if kinds.contains(e.kind) { f *= t.kindBoost }
+            if asksForEvents && !isEvent { f *= t.nonEventPenalty }
             if let region {
                 if e.region == region {
                     f *= t.regionMatchBoost
@@ -302,11 +317,9 @@ public struct QueryEngine: Sendable {
     /// How much of a unit an entry covers, 0…1 per character: a character counts fully when it occurs in
     /// the entry next to the same neighbour as in the question, `loneCharCredit` when it occurs alone. A unit
     /// whose lexicon alternative (full form, synonym) the entry contains is covered whole.
-    func unitCoverage(_ unit: QueryUnit, doc: Int, headOnly: Bool = false) -> (covered: Float, total: Float) {
+    func unitCoverage(_ unit: QueryUnit, doc: Int, headOnly: Bool = false, weights given: [Float]? = nil) -> (covered: Float, total: Float) {
         let chars = unit.chars
-        // A lone character between function words (来, 看, 号) is more often filler than topic.
-        let scale: Float = chars.count == 1 && unit.alternatives.isEmpty ? tuning.singleCharWeight : 1
-        let weights = (unit.charWeights ?? chars.map { index.charIDF($0) }).map { $0 * scale }
+        let weights = given ?? characterWeights(unit)
         let total = weights.reduce(0, +)
         guard !chars.isEmpty else {
             let present = { (t: Term) in headOnly ? headHas(t, doc) : index.weight(of: t, in: doc) > 0 }
@@ -318,7 +331,7 @@ public struct QueryEngine: Sendable {
             headOnly ? index.headContains(a, b, in: doc) : index.weight(of: .bigram(a, b), in: doc) > 0
         }
         if unit.alternatives.contains(where: { alt in
-            let present = alt.filter { t in headOnly ? headHas(t, doc) : index.weight(of: t, in: doc) > 0 }.count
+            let present = alt.reduce(0) { n, t in (headOnly ? headHas(t, doc) : index.weight(of: t, in: doc) > 0) ? n + 1 : n }
             return !alt.isEmpty && Float(present) / Float(alt.count) >= 0.6
         }) { return (total, total) }
         var covered: Float = 0
@@ -327,6 +340,14 @@ public struct QueryEngine: Sendable {
             if paired { covered += weights[k] } else if has(c) { covered += weights[k] * tuning.loneCharCredit }
         }
         return (covered, total)
+    }
+
+    /// The weight of each of a unit's characters in coverage. It does not depend on the entry, so the
+    /// re-ranking computes it once per question rather than once per candidate.
+    func characterWeights(_ unit: QueryUnit) -> [Float] {
+        // A lone character between function words (来, 看, 号) is more often filler than topic.
+        let scale: Float = unit.chars.count == 1 && unit.alternatives.isEmpty ? tuning.singleCharWeight : 1
+        return (unit.charWeights ?? unit.chars.map { index.charIDF($0) }).map { $0 * scale }
     }
 
     func headHas(_ t: Term, _ doc: Int) -> Bool {
@@ -339,27 +360,29 @@ public struct QueryEngine: Sendable {
 
     /// The idf-weighted share of the question an entry covers: its topic characters, plus the region, time
     /// and event kind it asks for when there are any.
-    func coverage(_ topics: [QueryUnit], _ slots: QuerySlots, doc: Int, today: LocalDate, headOnly: Bool = false) -> Float {
+    func coverage(_ topics: [QueryUnit], _ slots: QuerySlots, doc: Int, today: LocalDate, headOnly: Bool = false,
+                  weights: [[Float]]? = nil) -> Float {
         var total: Float = 0, covered: Float = 0
-        for unit in topics {
-            let c = unitCoverage(unit, doc: doc, headOnly: headOnly)
+        for (i, unit) in topics.enumerated() {
+            let c = unitCoverage(unit, doc: doc, headOnly: headOnly, weights: weights?[i])
             total += c.total
             covered += c.covered
         }
-        let e = index.entries[doc]
+        let e = index.facts[doc]
         let slotWeight = tuning.slotWeight
         if let region = slots.region {
             total += slotWeight
-            if e.region == region { covered += slotWeight }
+            if e.region == index.regionCode(region) { covered += slotWeight }
         }
-        let eventKinds = slots.kinds.filter(\.isEvent)
-        if !eventKinds.isEmpty || slots.mentionsEvents {
+        let asksForEvents = slots.kinds.contains(where: \.isEvent)
+        if asksForEvents || slots.mentionsEvents {
             total += slotWeight
-            if eventKinds.isEmpty ? e.kind.isEvent : eventKinds.contains(e.kind) { covered += slotWeight }
+            if asksForEvents ? slots.kinds.contains(e.kind) && e.kind.isEvent : e.kind.isEvent { covered += slotWeight }
         }
         if let range = slots.dateRange, slots.wantsEvent || e.kind.isEvent {
             total += slotWeight
-            if let day = e.eventDay, range.contains(day) { covered += slotWeight }
+            let day = Int(e.eventDay)
+            if e.eventDay != Int32.min, range.from.dayNumber <= day, day <= range.to.dayNumber { covered += slotWeight }
         }
         return total > 0 ? covered / total : 0
     }
@@ -409,5 +432,21 @@ extension RankingTuning {
         default: return false
         }
         return true
+    }
+}
+
+extension Array {
+    /// The `k` smallest elements, smallest first, by one pass of insertion into a list of at most `k`: cheaper
+    /// than sorting thousands of candidates to show five.
+    func smallest(_ k: Int, by less: (Element, Element) -> Bool) -> [Element] {
+        guard k > 0 else { return [] }
+        var out: [Element] = []
+        out.reserveCapacity(k + 1)
+        for x in self {
+            if out.count == k, let last = out.last, !less(x, last) { continue }
+            out.insert(x, at: out.firstIndex { less(x, $0) } ?? out.count)
+            if out.count > k { out.removeLast() }
+        }
+        return out
     }
 }

@@ -16,6 +16,7 @@ struct BenchCommand: AsyncParsableCommand {
         @Option(help: "Questions, one per line.") var queries: String
         @Option(help: "Untimed warm-up questions.") var warmup = 20
         @Option(help: "Override a ranking constant, NAME=VALUE (repeatable).") var tune: [String] = []
+        @Option(help: "Also print the N slowest questions with their times to standard error.") var slowest = 0
 
         func run() async throws {
             let config = try global.loadConfig()
@@ -40,6 +41,9 @@ struct BenchCommand: AsyncParsableCommand {
                 let outcome = engine.search(q, today: today, limit: 5)
                 times.append((clock.now - start).seconds * 1000)
                 if outcome.declined { declined += 1 }
+            }
+            for (ms, q) in zip(times, questions).sorted(by: { $0.0 > $1.0 }).prefix(slowest) {
+                FileHandle.standardError.write(Data(String(format: "%.3f ms  %@\n", ms, q).utf8))
             }
             times.sort()
             func pct(_ p: Double) -> Double { times.isEmpty ? 0 : times[min(times.count - 1, Int(Double(times.count) * p))] }
