@@ -83,7 +83,7 @@ public struct QueryAnalyzer: Sendable {
     }
 
     public func analyze(_ text: String, index: SearchIndex, today: LocalDate) -> AnalyzedQuery {
-        var q = TextNormalizer.scalars(text, keepBreaks: false)
+        var q = TextNormalizer.scalars(ChatNoise.strippingEmoticons(text), keepBreaks: false)
         var result = AnalyzedQuery(original: text, normalized: String(String.UnicodeScalarView(q)))
         let time = TimeSlotParser(today: today)
 
@@ -140,6 +140,7 @@ public struct QueryAnalyzer: Sendable {
         // A run of plain characters becomes one unit (its characters and adjacent pairs); lexicon words become
         // one unit each.
         var run: [Unicode.Scalar] = []
+        var yielded: Set<String> = []
         func flushRun() {
             defer { run.removeAll() }
             guard !run.isEmpty else { return }
@@ -163,10 +164,18 @@ public struct QueryAnalyzer: Sendable {
                                               role: isNumber && alternatives.isEmpty ? .hint : .topic, chars: [], fullForms: alternatives.count))
             case .word(let w):
                 flushRun()
-                result.units.append(unit(forLexiconWord: w, slots: &result.slots))
+                let u = unit(forLexiconWord: w, slots: &result.slots)
+                if let last = result.units.last, yieldsIntent(last, to: u), let intent = lexicon.intents[last.text] {
+                    result.units.removeLast()
+                    yielded.insert(intent)
+                }
+                result.units.append(u)
             }
         }
         flushRun()
+        for intent in yielded where !result.units.contains(where: { lexicon.intents[$0.text] == intent }) {
+            result.slots.intents.remove(intent)
+        }
         // Only when no other intent word says what is asked (怎么登记 vs 怎么登记要什么材料).
         if let howUnit, !result.units.contains(where: { $0.role == .hint && lexicon.intents[$0.text] != nil }) {
             result.units.append(howUnit)
@@ -174,6 +183,16 @@ public struct QueryAnalyzer: Sendable {
         for k in result.units.indices { result.units[k].charWeights = result.units[k].chars.map { index.charIDF($0) } }
         return result
     }
+
+    /// 需要什么条件, 要准备啥材料: a "what is needed" phrase right before an intent noun asks for that noun, so
+    /// the phrase's own intent (材料 for 需要什么) would only pull the ranking towards the wrong kind of answer.
+    func yieldsIntent(_ previous: QueryUnit, to next: QueryUnit) -> Bool {
+        guard previous.role == .hint, next.role == .hint, let first = lexicon.intents[previous.text],
+              let second = lexicon.intents[next.text], first != second else { return false }
+        return Self.interrogatives.contains { previous.text.hasSuffix($0) }
+    }
+
+    static let interrogatives = ["什么", "啥", "哪些"]
 
     func unit(forLexiconWord w: String, slots: inout QuerySlots) -> QueryUnit {
         var role = QueryUnit.Role.topic

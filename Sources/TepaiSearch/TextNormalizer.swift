@@ -1,7 +1,8 @@
 import Foundation
 
 /// Puts text into the one form the index and queries share: NFKC (full-width → half-width), lower-case Latin,
-/// punctuation and spaces removed. Documents keep a break where punctuation stood, so no n-gram spans two
+/// traditional characters folded to simplified (技術 → 技术: some phones and enterprises type them), punctuation
+/// and spaces removed. Documents keep a break where punctuation stood, so no n-gram spans two
 /// sentences; queries are short and typed loosely, so their spaces simply vanish.
 public enum TextNormalizer {
     /// A break between runs of text, never a term itself.
@@ -21,11 +22,18 @@ public enum TextNormalizer {
     /// Normalised scalars. With `keepBreaks`, each run of punctuation or space becomes one break scalar.
     public static func scalars(_ text: String, keepBreaks: Bool) -> [Unicode.Scalar] {
         let folded = text.precomposedStringWithCompatibilityMapping.lowercased()
+        let simplified = simplifiedTable
         var out: [Unicode.Scalar] = []
         out.reserveCapacity(folded.unicodeScalars.count)
         for s in folded.unicodeScalars {
             if isWordScalar(s) {
-                out.append(s)
+                let v = s.value
+                if v >= firstHan, v - firstHan < UInt32(simplified.count), simplified[Int(v - firstHan)] != 0,
+                   let folded = Unicode.Scalar(simplified[Int(v - firstHan)]) {
+                    out.append(folded)
+                } else {
+                    out.append(s)
+                }
             } else if keepBreaks, let last = out.last, last != breakScalar {
                 out.append(breakScalar)
             }
@@ -33,6 +41,26 @@ public enum TextNormalizer {
         if out.last == breakScalar { out.removeLast() }
         return out
     }
+
+    private static let firstHan: UInt32 = 0x4E00
+
+    /// Simplified form per code point from U+4E00 (0: unchanged), from `simplifiedPairs`. Characters of the
+    /// simplified standard set are not in it, so simplified text never changes.
+    private static let simplifiedTable: [UInt32] = {
+        var table = [UInt32](repeating: 0, count: 0xA000 - 0x4E00)
+        var pending: Unicode.Scalar?
+        for scalar in simplifiedPairs.unicodeScalars where scalar != "\n" {
+            if let traditional = pending {
+                if traditional.value >= firstHan, traditional.value - firstHan < UInt32(table.count) {
+                    table[Int(traditional.value - firstHan)] = scalar.value
+                }
+                pending = nil
+            } else {
+                pending = scalar
+            }
+        }
+        return table
+    }()
 
     public static func normalize(_ text: String) -> String {
         var s = String.UnicodeScalarView()

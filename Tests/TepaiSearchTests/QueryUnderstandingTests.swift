@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 import TepaiCore
 @testable import TepaiSearch
@@ -7,6 +8,33 @@ import TepaiCore
         #expect(TextNormalizer.normalize("Ｒ＆Ｄ费用，加计扣除？") == "rd费用加计扣除")
         #expect(TextNormalizer.normalize(" 技术 合同 怎么 登记 ") == "技术合同怎么登记")
         #expect(TextNormalizer.normalize("２０２６年") == "2026年")
+    }
+
+    @Test func traditionalCharactersFoldToSimplified() {
+        #expect(TextNormalizer.normalize("技術合同怎麼登記") == "技术合同怎么登记")
+        #expect(TextNormalizer.normalize("高新技術企業認定") == "高新技术企业认定")
+        // Characters of the simplified standard set stay as they are, even where ICU would map them (乾 → 干).
+        #expect(TextNormalizer.normalize("著作权乾坤") == "著作权乾坤")
+    }
+
+    @Test func chatEmoticonNamesAreNotPartOfTheQuestion() {
+        #expect(ChatNoise.strippingEmoticons("高企认定要什么条件[微笑]") == "高企认定要什么条件")
+        #expect(ChatNoise.strippingEmoticons("[捂脸]科小怎么评［OK］") == "科小怎么评")
+        // Numbers, long bracketed text and unclosed brackets are kept.
+        #expect(ChatNoise.strippingEmoticons("冀科[2026]5号") == "冀科[2026]5号")
+        #expect(ChatNoise.strippingEmoticons("[高新技术企业]认定") == "[高新技术企业]认定")
+        #expect(ChatNoise.strippingEmoticons("登记[微笑") == "登记[微笑")
+    }
+
+    @Test func builtInPinyinAgreesWithFoundation() {
+        let table = PinyinTable()
+        for c in "技术合同登记认定高新企业科技特派员" .unicodeScalars {
+            let expected = String(Character(c)).applyingTransform(.mandarinToLatin, reverse: false)?
+                .applyingTransform(.stripDiacritics, reverse: false)?.lowercased()
+            #expect(table.pinyin(c) == expected)
+        }
+        #expect(table.pinyin("记") == table.pinyin("计"))
+        #expect(table.pinyin("记") != table.pinyin("术"))
     }
 
     @Test func documentsKeepSentenceBreaksSoNoBigramSpansThem() {
@@ -39,6 +67,14 @@ import TepaiCore
     @Test func homophoneTyposAreCorrectedTowardsTheKnowledgeBase() {
         #expect(analyze("技术合同登计").corrections == ["计→记"])
         #expect(analyze("科技特派圆职责").corrections == ["圆→员"])
+    }
+
+    @Test func aWhatIsNeededPhraseYieldsToTheIntentNounAfterIt() {
+        // 需要什么 alone asks for materials; before 条件 it asks for conditions only.
+        #expect(analyze("高企认定需要什么条件").slots.intents == ["conditions"])
+        #expect(analyze("高企认定需要什么").slots.intents == ["materials"])
+        // Two intents side by side without an interrogative are both asked.
+        #expect(analyze("培训时间地点").slots.intents == ["time", "place"])
     }
 
     @Test func lookalikeTyposAreCorrected() {

@@ -26,6 +26,35 @@ import TepaiCore
         #expect(engine.search("遵化下个月有啥培训", today: Fixtures.today).declined)
     }
 
+    @Test func questionsInTraditionalCharactersOrWithEmoticonsFindTheSameEntry() {
+        #expect(top("技術合同在哪裡辦理") == "tc-where")
+        #expect(top("高企认定需要什么条件[微笑]") == "hte-cond")
+    }
+
+    @Test func aBareEventQuestionListsUpcomingEventsSoonestFirstAndPastOnesOnlyForAPeriod() {
+        let upcoming = engine.search("有啥培训", today: Fixtures.today, limit: 5).hits
+        #expect(upcoming.map(\.entry.id) == ["trn-qianxi-dec", "trn-city-hte-feb"])
+        // A period brings past events of that period in, most recent first, after the upcoming ones.
+        let november = ["11-28", "11-10", "11-25", "11-20"].map { day in
+            Entry(id: "trn-\(day)", kind: .training, title: "科技特派员培训", body: "培训。", region: "市级", date: LocalDate("2026-\(day)"))
+        }
+        let month = Fixtures.engine(november).search("这个月有啥培训", today: Fixtures.today, limit: 5).hits
+        #expect(month.map(\.entry.id) == ["trn-11-25", "trn-11-28", "trn-11-20", "trn-11-10"])
+        #expect(month.map(\.ended) == [false, false, true, true])
+    }
+
+    @Test func partialSelectionMatchesSorting() {
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<200 {
+            let values = (0..<Int.random(in: 0...40, using: &generator)).map { _ in Int.random(in: 0...9, using: &generator) }
+            let pairs = Array(values.enumerated())
+            for k in [0, 1, 5, 50] {
+                let less = { (a: (offset: Int, element: Int), b: (offset: Int, element: Int)) in (a.element, a.offset) < (b.element, b.offset) }
+                #expect(pairs.smallest(k, by: less).map(\.offset) == Array(pairs.sorted(by: less).prefix(k)).map(\.offset))
+            }
+        }
+    }
+
     @Test func upcomingEventsRankAbovePastOnesOfTheSameTopic() {
         let o = engine.search("高企申报培训", today: Fixtures.today)
         let ids = o.hits.map(\.entry.id)

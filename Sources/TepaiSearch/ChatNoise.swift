@@ -1,0 +1,32 @@
+/// Removes what chat clients put into a message besides the question: WeChat and WeCom send their emoticons
+/// as bracketed names (请问高企认定要什么条件[微笑], [捂脸], [OK]), which would otherwise count as topic words
+/// no entry covers and turn an answerable question into a decline.
+enum ChatNoise {
+    static func strippingEmoticons(_ text: String) -> String {
+        let scalars = Array(text.unicodeScalars)
+        var out = String.UnicodeScalarView()
+        var i = 0
+        while i < scalars.count {
+            if let end = emoticonEnd(scalars, from: i) {
+                i = end
+                continue
+            }
+            out.append(scalars[i])
+            i += 1
+        }
+        return String(out)
+    }
+
+    /// The index after `[name]` when one starts at `start`: 1–4 Han characters or 1–8 Latin letters.
+    private static func emoticonEnd(_ s: [Unicode.Scalar], from start: Int) -> Int? {
+        guard s[start] == "[" || s[start] == "［" else { return nil }
+        var j = start + 1
+        var han = 0, latin = 0
+        while j < s.count, s[j] != "]", s[j] != "］" {
+            if TextNormalizer.isHan(s[j].value) { han += 1 } else if s[j].isASCII, s[j].properties.isAlphabetic { latin += 1 } else { return nil }
+            j += 1
+        }
+        guard j < s.count, han + latin > 0, (han == 0 || latin == 0), han <= 4, latin <= 8 else { return nil }
+        return j + 1
+    }
+}
