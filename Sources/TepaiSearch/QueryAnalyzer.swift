@@ -150,10 +150,12 @@ public struct QueryAnalyzer: Sendable {
                 text: text, terms: Tokenizer.terms(run, unigrams: true), alternatives: full + (lexicon.synonyms[text] ?? []).map { termsOf($0) },
                 role: .topic, chars: run, fullForms: full.count))
         }
-        for piece in pieces {
+        for (k, piece) in pieces.enumerated() {
             switch piece {
             case .han(let s): run.append(s)
             case .gap: flushRun()
+            case .word(let w) where countsSomething(w, before: k + 1 < pieces.count ? pieces[k + 1] : nil):
+                flushRun()
             case .latin(let w):
                 flushRun()
                 let scalars = Array(w.unicodeScalars)
@@ -183,6 +185,19 @@ public struct QueryAnalyzer: Sendable {
         for k in result.units.indices { result.units[k].charWeights = result.units[k].chars.map { index.charIDF($0) } }
         return result
     }
+
+    /// 有多少技术人员, 多少个项目: a quantity word before a topic counts that topic; it does not ask for money,
+    /// so it neither sets the amount intent nor pulls reward and subsidy entries up.
+    func countsSomething(_ w: String, before next: Piece?) -> Bool {
+        guard Self.quantityWords.contains(w), let next else { return false }
+        switch next {
+        case .han: return true
+        case .word(let n): return lexicon.intents[n] == nil && lexicon.kindWords[n] == nil
+        case .latin, .gap: return false
+        }
+    }
+
+    static let quantityWords: Set<String> = ["多少", "几"]
 
     /// 需要什么条件, 要准备啥材料: a "what is needed" phrase right before an intent noun asks for that noun, so
     /// the phrase's own intent (材料 for 需要什么) would only pull the ranking towards the wrong kind of answer.

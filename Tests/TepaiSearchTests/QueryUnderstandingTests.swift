@@ -77,6 +77,13 @@ import TepaiCore
         #expect(analyze("培训时间地点").slots.intents == ["time", "place"])
     }
 
+    @Test func aQuantityWordBeforeATopicDoesNotAskForMoney() {
+        #expect(!analyze("报高新得有多少技术人员").slots.intents.contains("amount"))
+        #expect(!analyze("报高新得有多少技术人员").units.contains { $0.text == "多少" })
+        #expect(analyze("高企认定奖励多少").slots.intents.contains("amount"))
+        #expect(analyze("多少钱").slots.intents.contains("amount"))
+    }
+
     @Test func lookalikeTyposAreCorrected() {
         #expect(analyze("高新技木企业认定").corrections == ["木→术"])
     }
