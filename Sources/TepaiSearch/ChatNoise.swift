@@ -1,9 +1,16 @@
 /// Removes what chat clients put into a message besides the question: WeChat and WeCom send their emoticons
 /// as bracketed names (请问高企认定要什么条件[微笑], [捂脸], [OK]), which would otherwise count as topic words
-/// no entry covers and turn an answerable question into a decline.
+/// no entry covers and turn an answerable question into a decline; a leading "+1" (me too) would count as a
+/// number the question refines by.
 enum ChatNoise {
     static func strippingEmoticons(_ text: String) -> String {
-        let scalars = Array(text.unicodeScalars)
+        var scalars = Array(text.unicodeScalars)
+        let start = scalars.firstIndex { !$0.properties.isWhitespace } ?? scalars.count
+        if start < scalars.count, scalars[start] == "+" || scalars[start] == "＋" {
+            var end = start + 1
+            while end < scalars.count, ("0"..."9").contains(scalars[end]) || ("０"..."９").contains(scalars[end]) { end += 1 }
+            if end > start + 1 { scalars.removeSubrange(start..<end) }
+        }
         var out = String.UnicodeScalarView()
         var i = 0
         while i < scalars.count {

@@ -171,6 +171,12 @@ public struct QueryAnalyzer: Sendable {
                     result.units.removeLast()
                     yielded.insert(intent)
                 }
+                // 网址是多少, 电话多少: the quantity word asks for the value of the intent noun before it.
+                if Self.quantityWords.contains(w), let last = result.units.last, last.role == .hint,
+                   let asked = lexicon.intents[last.text], let own = lexicon.intents[w], asked != own {
+                    yielded.insert(own)
+                    continue
+                }
                 result.units.append(u)
             }
         }

@@ -53,6 +53,7 @@ struct TimeSlotParser {
             ("本周", { weekRange(offset: 0, label: "本周") }), ("这周", { weekRange(offset: 0, label: "本周") }),
             ("这星期", { weekRange(offset: 0, label: "本周") }), ("这礼拜", { weekRange(offset: 0, label: "本周") }),
             ("本礼拜", { weekRange(offset: 0, label: "本周") }), ("明年", { yearRange(today.year + 1) }),
+            ("今年", { yearRange(today.year) }),
             ("最近", { DateRange(from: today, to: today.adding(days: 45), label: "近期") }),
             ("近期", { DateRange(from: today, to: today.adding(days: 45), label: "近期") }),
             ("近日", { DateRange(from: today, to: today.adding(days: 20), label: "近期") }),

@@ -24,6 +24,9 @@ import TepaiCore
         #expect(ChatNoise.strippingEmoticons("冀科[2026]5号") == "冀科[2026]5号")
         #expect(ChatNoise.strippingEmoticons("[高新技术企业]认定") == "[高新技术企业]认定")
         #expect(ChatNoise.strippingEmoticons("登记[微笑") == "登记[微笑")
+        // A leading "+1" (me too) is not a number the question asks about; one inside the question is.
+        #expect(ChatNoise.strippingEmoticons("+1 技术合同在哪登记") == " 技术合同在哪登记")
+        #expect(ChatNoise.strippingEmoticons("比例+1") == "比例+1")
     }
 
     @Test func builtInPinyinAgreesWithFoundation() {
@@ -82,6 +85,16 @@ import TepaiCore
         #expect(!analyze("报高新得有多少技术人员").units.contains { $0.text == "多少" })
         #expect(analyze("高企认定奖励多少").slots.intents.contains("amount"))
         #expect(analyze("多少钱").slots.intents.contains("amount"))
+        // After an intent noun it asks for that noun's value: 网址多少 wants the address, not money.
+        #expect(analyze("登记网址多少").slots.intents == ["online"])
+    }
+
+    @Test func thisYearIsATimeSlotAndChatFillersAreNotTopics() {
+        let a = analyze("我们公司今年想申报高企")
+        #expect(a.slots.dateRange?.from == LocalDate(year: 2026, month: 1, day: 1))
+        #expect(a.slots.dateRange?.to == LocalDate(year: 2026, month: 12, day: 31))
+        #expect(!a.topicUnits.contains { $0.text.contains("今年") })
+        #expect(analyze("有没有人知道科技特派员怎么申请").topicUnits.allSatisfy { !$0.text.contains("人") })
     }
 
     @Test func lookalikeTyposAreCorrected() {
