@@ -22,7 +22,13 @@ struct TimeSlotParser {
     ]
 
     /// Characters a time expression can start with; other positions are skipped without building strings.
-    static let starters: Set<Unicode.Scalar> = Set("下这本上最近即马今明后年一二三四五六七八九十两0123456789周星礼".unicodeScalars)
+    static let starters: Set<Unicode.Scalar> = Set("下这本上最近即马今明后年一二三四五六七八九十两0123456789周星礼元春".unicodeScalars)
+
+    /// 春节 (the lunar new year) moves: its dates for the years a bureau plans around. Past the table, 春节前 and
+    /// 春节后 are not read as times.
+    static let springFestivals: [(year: Int, month: Int, day: Int)] = [
+        (2026, 2, 17), (2027, 2, 6), (2028, 1, 26), (2029, 2, 13), (2030, 2, 3), (2031, 1, 23), (2032, 2, 11),
+    ]
     static let weekdays: [Character: Int] = ["一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "日": 0, "天": 0]
 
     /// Returns the range and how many scalars it consumed, if a time expression starts at `i`.
@@ -43,7 +49,15 @@ struct TimeSlotParser {
             if weekOffset == 0 && day < today { day = day.adding(days: 7) }
             return (DateRange(from: day, to: day, label: prefix + String(c)), prefix.count + 1)
         }
-        let fixed: [(String, () -> DateRange)] = [
+        let fixed: [(String, () -> DateRange?)] = [
+            ("下下个月", { monthRange(offset: 2, label: "下下个月") }), ("下下月", { monthRange(offset: 2, label: "下下个月") }),
+            ("下下周", { weekRange(offset: 2, label: "下下周") }), ("下下星期", { weekRange(offset: 2, label: "下下周") }),
+            ("元旦前", { newYear().map { DateRange(from: today, to: $0.adding(days: -1), label: "元旦前") } }),
+            ("元旦后", { newYear().map { DateRange(from: $0, to: $0.adding(days: 30), label: "元旦后") } }),
+            ("元旦", { newYear().map { DateRange(from: $0.adding(days: -2), to: $0.adding(days: 2), label: "元旦") } }),
+            ("春节前", { springFestival().map { DateRange(from: today, to: $0.adding(days: -1), label: "春节前") } }),
+            ("春节后", { springFestival().map { DateRange(from: $0, to: $0.adding(days: 30), label: "春节后") } }),
+            ("春节", { springFestival().map { DateRange(from: $0.adding(days: -3), to: $0.adding(days: 6), label: "春节") } }),
             ("下个月", { monthRange(offset: 1, label: "下个月") }), ("下月", { monthRange(offset: 1, label: "下个月") }),
             ("这个月", { monthRange(offset: 0, label: "本月") }), ("本月", { monthRange(offset: 0, label: "本月") }),
             ("这月", { monthRange(offset: 0, label: "本月") }), ("上个月", { monthRange(offset: -1, label: "上个月") }),
@@ -64,7 +78,10 @@ struct TimeSlotParser {
             ("后天", { DateRange(from: today.adding(days: 2), to: today.adding(days: 2), label: "后天") }),
             ("年底", { yearEnd() }), ("年前", { yearEnd() }),
         ]
-        for (word, make) in fixed where rest.hasPrefix(word) { return (make(), word.unicodeScalars.count) }
+        for (word, make) in fixed where rest.hasPrefix(word) {
+            guard let range = make() else { return nil }
+            return (range, word.unicodeScalars.count)
+        }
 
         return monthAndDay(q, at: i, year: nil)
     }
@@ -118,6 +135,17 @@ struct TimeSlotParser {
         let mondayOffset = (today.weekday + 6) % 7
         let monday = today.adding(days: -mondayOffset + 7 * offset)
         return DateRange(from: monday, to: monday.adding(days: 6), label: label)
+    }
+
+    /// The coming 1 January (today's, when today is 1 January).
+    func newYear() -> LocalDate? {
+        today.month == 1 && today.day == 1 ? today : LocalDate(year: today.year + 1, month: 1, day: 1)
+    }
+
+    /// The coming 春节, or the one just past while its holiday week lasts.
+    func springFestival() -> LocalDate? {
+        Self.springFestivals.lazy.compactMap { LocalDate(year: $0.year, month: $0.month, day: $0.day) }
+            .first { $0.adding(days: 6) >= today }
     }
 
     func yearEnd() -> DateRange {

@@ -168,6 +168,19 @@ import TepaiCore
         #expect(analyze("明年2月有什么活动").topicUnits.isEmpty)
     }
 
+    @Test func weekAfterNextAndHolidaysAreSlots() {
+        let week = analyze("下下周有活动吗").slots.dateRange
+        #expect(week?.from.description == "2026-12-07" && week?.to.description == "2026-12-13")
+        #expect(analyze("下下个月的对接会").slots.dateRange?.from.description == "2027-01-01")
+        let beforeNewYear = analyze("元旦前有培训吗").slots.dateRange
+        #expect(beforeNewYear?.from.description == "2026-11-23" && beforeNewYear?.to.description == "2026-12-31")
+        // 春节 2027 falls on 6 February.
+        let beforeSpringFestival = analyze("春节前还有对接会吗").slots.dateRange
+        #expect(beforeSpringFestival?.to.description == "2027-02-05")
+        #expect(analyze("春节后的培训").slots.dateRange?.from.description == "2027-02-06")
+        #expect(analyze("春节后的培训").topicUnits.isEmpty)
+    }
+
     @Test func bareNumbersRefineButAreNotTopics() {
         let a = analyze("2027年高企什么时候报")
         #expect(a.units.contains { $0.text == "2027" && $0.role == .hint })
