@@ -80,8 +80,6 @@ struct EvalCommand: AsyncParsableCommand {
                     "coverage": "\(top?.coverage ?? 0)", "score": "\(top?.score ?? 0)",
                     "head": "\(top?.headCoverage ?? 0)", "phrase": "\(top?.longestHeadMatch ?? 0)",
                     "second": "\(outcome.hits.dropFirst().first?.score ?? 0)",
-                    "topic_idf": "\(outcome.analyzed.topicUnits.reduce(Float(0)) { $0 + ($1.charWeights ?? []).reduce(0, +) })",
-                    "topic_max_idf": "\(outcome.analyzed.topicUnits.flatMap { $0.charWeights ?? [] }.max() ?? 0)",
                 ]
                 traceLines.append(try Output.json(row))
             }
