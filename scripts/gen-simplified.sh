@@ -5,7 +5,9 @@
 # Usage: scripts/gen-simplified.sh
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cat > /tmp/tepai-hant-hans.swift <<'SWIFT'
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cat > "$work/hant-hans.swift" <<'SWIFT'
 import Foundation
 for v in UInt32(0x4E00)...UInt32(0x9FFF) {
     guard let scalar = Unicode.Scalar(v) else { continue }
@@ -15,7 +17,7 @@ for v in UInt32(0x4E00)...UInt32(0x9FFF) {
     print(s + simplified)
 }
 SWIFT
-swift /tmp/tepai-hant-hans.swift | python3 -c '
+swift "$work/hant-hans.swift" | python3 -c '
 import sys
 pairs = []
 for line in sys.stdin:

@@ -3,7 +3,7 @@
 /// no entry covers and turn an answerable question into a decline; a leading "+1" (me too) would count as a
 /// number the question refines by.
 enum ChatNoise {
-    static func strippingEmoticons(_ text: String) -> String {
+    static func stripped(_ text: String) -> String {
         var scalars = Array(text.unicodeScalars)
         let start = scalars.firstIndex { !$0.properties.isWhitespace } ?? scalars.count
         if start < scalars.count, scalars[start] == "+" || scalars[start] == "＋" {

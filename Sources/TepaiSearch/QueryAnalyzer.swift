@@ -83,7 +83,7 @@ public struct QueryAnalyzer: Sendable {
     }
 
     public func analyze(_ text: String, index: SearchIndex, today: LocalDate) -> AnalyzedQuery {
-        var q = TextNormalizer.scalars(ChatNoise.strippingEmoticons(text), keepBreaks: false)
+        var q = TextNormalizer.scalars(ChatNoise.stripped(text), keepBreaks: false)
         var result = AnalyzedQuery(original: text, normalized: String(String.UnicodeScalarView(q)))
         let time = TimeSlotParser(today: today)
 
@@ -166,16 +166,15 @@ public struct QueryAnalyzer: Sendable {
                                               role: isNumber && alternatives.isEmpty ? .hint : .topic, chars: [], fullForms: alternatives.count))
             case .word(let w):
                 flushRun()
+                // 网址是多少, 电话多少: the quantity word asks for the value of the intent noun before it.
+                if Self.quantityWords.contains(w), let last = result.units.last, last.role == .hint,
+                   let asked = lexicon.intents[last.text], let own = lexicon.intents[w], asked != own {
+                    continue
+                }
                 let u = unit(forLexiconWord: w, slots: &result.slots)
                 if let last = result.units.last, yieldsIntent(last, to: u), let intent = lexicon.intents[last.text] {
                     result.units.removeLast()
                     yielded.insert(intent)
-                }
-                // 网址是多少, 电话多少: the quantity word asks for the value of the intent noun before it.
-                if Self.quantityWords.contains(w), let last = result.units.last, last.role == .hint,
-                   let asked = lexicon.intents[last.text], let own = lexicon.intents[w], asked != own {
-                    yielded.insert(own)
-                    continue
                 }
                 result.units.append(u)
             }
@@ -203,7 +202,7 @@ public struct QueryAnalyzer: Sendable {
         }
     }
 
-    static let quantityWords: Set<String> = ["多少", "几"]
+    static let quantityWords: Set<String> = ["多少"]
 
     /// 需要什么条件, 要准备啥材料: a "what is needed" phrase right before an intent noun asks for that noun, so
     /// the phrase's own intent (材料 for 需要什么) would only pull the ranking towards the wrong kind of answer.

@@ -29,8 +29,8 @@ public enum TextNormalizer {
             if isWordScalar(s) {
                 let v = s.value
                 if v >= firstHan, v - firstHan < UInt32(simplified.count), simplified[Int(v - firstHan)] != 0,
-                   let folded = Unicode.Scalar(simplified[Int(v - firstHan)]) {
-                    out.append(folded)
+                   let simple = Unicode.Scalar(simplified[Int(v - firstHan)]) {
+                    out.append(simple)
                 } else {
                     out.append(s)
                 }

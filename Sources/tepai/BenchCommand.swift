@@ -43,7 +43,7 @@ struct BenchCommand: AsyncParsableCommand {
                 if outcome.declined { declined += 1 }
             }
             for (ms, q) in zip(times, questions).sorted(by: { $0.0 > $1.0 }).prefix(slowest) {
-                FileHandle.standardError.write(Data(String(format: "%.3f ms  %@\n", ms, q).utf8))
+                FileHandle.standardError.write(Data("\(String(format: "%.3f", ms)) ms  \(q)\n".utf8))
             }
             times.sort()
             func pct(_ p: Double) -> Double { times.isEmpty ? 0 : times[min(times.count - 1, Int(Double(times.count) * p))] }

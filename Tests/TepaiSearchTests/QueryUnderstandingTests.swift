@@ -18,15 +18,15 @@ import TepaiCore
     }
 
     @Test func chatEmoticonNamesAreNotPartOfTheQuestion() {
-        #expect(ChatNoise.strippingEmoticons("高企认定要什么条件[微笑]") == "高企认定要什么条件")
-        #expect(ChatNoise.strippingEmoticons("[捂脸]科小怎么评［OK］") == "科小怎么评")
+        #expect(ChatNoise.stripped("高企认定要什么条件[微笑]") == "高企认定要什么条件")
+        #expect(ChatNoise.stripped("[捂脸]科小怎么评［OK］") == "科小怎么评")
         // Numbers, long bracketed text and unclosed brackets are kept.
-        #expect(ChatNoise.strippingEmoticons("冀科[2026]5号") == "冀科[2026]5号")
-        #expect(ChatNoise.strippingEmoticons("[高新技术企业]认定") == "[高新技术企业]认定")
-        #expect(ChatNoise.strippingEmoticons("登记[微笑") == "登记[微笑")
+        #expect(ChatNoise.stripped("冀科[2026]5号") == "冀科[2026]5号")
+        #expect(ChatNoise.stripped("[高新技术企业]认定") == "[高新技术企业]认定")
+        #expect(ChatNoise.stripped("登记[微笑") == "登记[微笑")
         // A leading "+1" (me too) is not a number the question asks about; one inside the question is.
-        #expect(ChatNoise.strippingEmoticons("+1 技术合同在哪登记") == " 技术合同在哪登记")
-        #expect(ChatNoise.strippingEmoticons("比例+1") == "比例+1")
+        #expect(ChatNoise.stripped("+1 技术合同在哪登记") == " 技术合同在哪登记")
+        #expect(ChatNoise.stripped("比例+1") == "比例+1")
     }
 
     @Test func builtInPinyinAgreesWithFoundation() {
