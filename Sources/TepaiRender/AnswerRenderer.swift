@@ -18,6 +18,7 @@ public struct AnswerRenderer: Sendable {
 
     public func context(_ outcome: SearchOutcome) -> [String: Any] {
         var c: [String: Any] = ["query": outcome.query, "contact": contact, "declined": outcome.declined]
+        if outcome.declined, let other = outcome.elsewhere { c["elsewhere"] = ["word": other.word, "agency": other.agency] }
         guard let best = outcome.hits.first, !outcome.declined else { return c }
         var answer = Self.entryContext(best.entry, bodyLimit: bodyLimit)
         answer["ended"] = best.ended

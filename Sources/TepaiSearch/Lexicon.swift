@@ -21,6 +21,9 @@ public struct Lexicon: Sendable {
     public var kindWords: [String: EntryKind] = [:]
     /// character → characters that look like it
     public var lookalikes: [Unicode.Scalar: [Unicode.Scalar]] = [:]
+    /// word → the agency whose business it is (商标 → 市场监管部门): a question about it that no entry is
+    /// about is declined with a pointer to that agency instead of answered with an entry that mentions it.
+    public var elsewhere: [String: String] = [:]
     /// The longest word in any section, for longest-match scans.
     public private(set) var maxWordLength = 1
 
@@ -43,7 +46,7 @@ public struct Lexicon: Sendable {
             throw LoadError(description: "\(source): not valid YAML (\(error))")
         }
         guard let top = root.objectValue else { throw LoadError(description: "\(source): expected sections such as abbreviations:, synonyms:") }
-        let known: Set<String> = ["abbreviations", "synonyms", "function_words", "intents", "intent_answers", "kinds", "lookalikes"]
+        let known: Set<String> = ["abbreviations", "synonyms", "function_words", "intents", "intent_answers", "kinds", "lookalikes", "elsewhere"]
         for key in top.keys.sorted() where !known.contains(key) {
             throw LoadError(description: "\(source): unknown section \"\(key)\" (known: \(known.sorted().joined(separator: ", ")))")
         }
@@ -102,8 +105,21 @@ public struct Lexicon: Sendable {
                 for c in chars { lex.lookalikes[c, default: []] += chars.filter { $0 != c } }
             }
         }
+        for (agency, list) in try section("elsewhere") {
+            let name = agency.trimmingCharacters(in: .whitespaces)
+            guard !name.isEmpty else { throw LoadError(description: "\(source): elsewhere has an empty agency name") }
+            for w in try words(list, "elsewhere.\(agency)") {
+                guard w.unicodeScalars.count >= 2 else {
+                    throw LoadError(description: "\(source): elsewhere.\(agency) has the one-character word \"\(w)\"; write the whole word")
+                }
+                if let other = lex.elsewhere[w], other != name {
+                    throw LoadError(description: "\(source): elsewhere lists \"\(w)\" under both \(other) and \(name)")
+                }
+                lex.elsewhere[w] = name
+            }
+        }
         let all = Array(lex.abbreviations.keys) + Array(lex.synonyms.keys) + Array(lex.functionWords)
-            + Array(lex.intents.keys) + Array(lex.kindWords.keys)
+            + Array(lex.intents.keys) + Array(lex.kindWords.keys) + Array(lex.elsewhere.keys)
         lex.maxWordLength = all.map { $0.unicodeScalars.count }.max() ?? 1
         return lex
     }

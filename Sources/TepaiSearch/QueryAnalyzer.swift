@@ -42,8 +42,17 @@ public struct AnalyzedQuery: Sendable {
     public var units: [QueryUnit] = []
     /// "登计 → 登记" style notes of typo corrections, for explanations.
     public var corrections: [String] = []
+    /// Words of other agencies' business in the question (lexicon section `elsewhere`).
+    public var elsewhere: [ElsewhereWord] = []
 
     public var topicUnits: [QueryUnit] { units.filter { $0.role == .topic } }
+}
+
+/// A word of another agency's business found in a question: 商标 → 市场监管部门.
+public struct ElsewhereWord: Sendable, Equatable {
+    public var word: String
+    public var agency: String
+    public var chars: [Unicode.Scalar] { Array(word.unicodeScalars) }
 }
 
 /// Takes a question apart: slots (region, time, kind), function words out, lexicon words and typo corrections
@@ -71,6 +80,7 @@ public struct QueryAnalyzer: Sendable {
             + Array(lexicon.kindWords.keys) + Self.genericEventWords
         for w in lexical { trie.insert(w) { $0.isLexical = true } }
         for (form, region) in regions.forms { trie.insert(form) { $0.region = region } }
+        for (w, agency) in lexicon.elsewhere { trie.insert(w) { $0.agency = agency } }
         words = trie
         functionChars = Set(lexicon.functionWords.compactMap { $0.unicodeScalars.count == 1 ? $0.unicodeScalars.first : nil })
     }
@@ -90,6 +100,7 @@ public struct QueryAnalyzer: Sendable {
         // Correct typos first, on the raw scalars, so that lexicon and slot matching see the fixed word.
         q = correctTypos(q, index: index, notes: &result.corrections)
         q = joinSeparatedWords(q, index: index)
+        result.elsewhere = elsewhereWords(q)
 
         var pieces: [Piece] = []
         var howUnit: QueryUnit?
@@ -189,6 +200,22 @@ public struct QueryAnalyzer: Sendable {
         }
         for k in result.units.indices { result.units[k].charWeights = result.units[k].chars.map { index.charIDF($0) } }
         return result
+    }
+
+    /// Other agencies' words in the question, longest first at each position, without overlaps.
+    func elsewhereWords(_ q: [Unicode.Scalar]) -> [ElsewhereWord] {
+        guard !lexicon.elsewhere.isEmpty else { return [] }
+        var found: [ElsewhereWord] = []
+        var i = 0
+        while i < q.count {
+            if let (info, n) = words.longest(q, at: i, where: { $0.agency != nil }), let agency = info.agency {
+                if !found.contains(where: { $0.word == info.word }) { found.append(ElsewhereWord(word: info.word, agency: agency)) }
+                i += n
+            } else {
+                i += 1
+            }
+        }
+        return found
     }
 
     /// 有多少技术人员, 多少个项目: a quantity word before a topic counts that topic; it does not ask for money,
@@ -320,11 +347,12 @@ public struct QueryAnalyzer: Sendable {
         var q = q
         func known(_ a: Unicode.Scalar, _ b: Unicode.Scalar) -> Bool { index.isHeadTerm(.bigram(a, b)) }
         func isHan(_ k: Int) -> Bool { k >= 0 && k < q.count && TextNormalizer.isHan(q[k].value) }
-        // Never rewrite characters that belong to a lexicon word of two or more characters or a region name.
+        // Never rewrite characters that belong to a lexicon word of two or more characters, a region name or
+        // another agency's word (商标 is no typo of anything in the knowledge base).
         var protected = [Bool](repeating: false, count: q.count)
         for start in 0..<q.count {
             let lexical = words.longest(q, at: start, where: { $0.isFunction || $0.isLexical })?.length ?? 0
-            let region = words.longest(q, at: start, where: { $0.region != nil })?.length ?? 0
+            let region = words.longest(q, at: start, where: { $0.region != nil || $0.agency != nil })?.length ?? 0
             let n = max(lexical > 1 ? lexical : 0, region)
             for k in start..<(start + n) { protected[k] = true }
         }

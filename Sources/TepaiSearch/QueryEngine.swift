@@ -23,6 +23,8 @@ public struct SearchOutcome: Sendable {
     /// Why the bot declined, in words for the console and logs.
     public var declineReason: String?
     public var hits: [Hit]
+    /// Set when the bot declined because the question is another agency's business.
+    public var elsewhere: ElsewhereWord? = nil
 }
 
 /// Tunable constants of ranking and declining, fixed on the dev set (see `seeds/README.md`).
@@ -47,6 +49,11 @@ public struct RankingTuning: Sendable {
     /// A verbatim match of this many characters in title/aliases/tags lowers the bar to `minCoverageWithPhrase`.
     public var phraseLength = 4
     public var minCoverageWithPhrase: Float = 0.25
+    /// A question naming another agency's business (lexicon `elsewhere`) is answered only when the best
+    /// entry is about that word too, or covers this share of the rest of the question (see `elsewhere`).
+    public var minElsewhereRestCoverage: Float = 0.56
+    /// …and when the rest weighs at least this share of the word (idf-weighted): 社保补贴申请 is about 社保.
+    public var minElsewhereRestWeight: Float = 0.5
     /// Coverage weight of a one-character topic unit relative to its idf.
     public var singleCharWeight: Float = 0.3
     /// Weight of a region, time or event-kind slot in coverage, against a character's idf (≈2–6).
@@ -107,6 +114,10 @@ public struct QueryEngine: Sendable {
                 : "最接近的条目没有覆盖问题的关键词：\(missing.joined(separator: "、"))"
             // Candidates stay on the outcome for explanations; answers and JSON never show them.
             return SearchOutcome(query: text, analyzed: q, declined: true, declineReason: reason, hits: Array(hits.prefix(limit)))
+        }
+        if let word = elsewhere(q, best: index.idIndex[best.entry.id] ?? 0, today: today) {
+            let reason = "问题问的是\(word.word)，属于\(word.agency)的业务，最接近的条目不是讲它的"
+            return SearchOutcome(query: text, analyzed: q, declined: true, declineReason: reason, hits: Array(hits.prefix(limit)), elsewhere: word)
         }
         hits = Array(hits.prefix(limit))
         return SearchOutcome(query: text, analyzed: q, declined: false, declineReason: nil, hits: hits)
@@ -306,6 +317,49 @@ public struct QueryEngine: Sendable {
         return best.coverage * (1 - tuning.headShare) + best.headCoverage * tuning.headShare < tuning.minCoverage
     }
 
+    /// The other agency's word that makes the bot decline, if any: 商标注册流程 finds the 知识产权质押 entry,
+    /// whose body mentions 商标, but no entry is about registering one. The word is not held against an entry
+    /// whose title, aliases or tags contain it, nor when the rest of the question weighs enough against the
+    /// word and the entry covers that rest (团队还没注册公司能领券吗 asks who may apply for vouchers).
+    /// What is asked for (补贴, 贴息, 奖励) does not count as the rest: it says nothing about whose business
+    /// the question is (社保补贴申请).
+    func elsewhere(_ q: AnalyzedQuery, best doc: Int, today: LocalDate) -> ElsewhereWord? {
+        guard !q.elsewhere.isEmpty else { return nil }
+        let topics = q.topicUnits
+        var weights = topics.map(characterWeights)
+        func total(_ w: [[Float]]) -> Float { w.reduce(0) { $0 + $1.reduce(0, +) } }
+        let all = total(weights)
+        var found: ElsewhereWord?
+        for word in q.elsewhere {
+            let chars = word.chars
+            if index.longestHeadMatch(chars, in: doc) >= chars.count { continue }
+            found = found ?? word
+            // The word may span units (公司 | 注销) or sit inside a run of plain characters: with a word or more
+            // around it the run is one noun phrase (城镇土地使用税); a lone character is a verb (免房产税).
+            for (u, unit) in topics.enumerated() {
+                if word.word.contains(unit.text) || (unit.text.contains(word.word) && unit.chars.count - chars.count >= 2) {
+                    weights[u] = weights[u].map { _ in 0 }
+                    continue
+                }
+                guard unit.chars.count > chars.count else { continue }
+                for start in 0...(unit.chars.count - chars.count) where Array(unit.chars[start..<(start + chars.count)]) == chars {
+                    for k in start..<(start + chars.count) { weights[u][k] = 0 }
+                }
+            }
+        }
+        guard let found else { return nil }
+        let wordWeight = all - total(weights)
+        let benefits = Set(analyzer.lexicon.intentAnswers.values.joined())
+        for (u, unit) in topics.enumerated() where benefits.contains(unit.text) { weights[u] = weights[u].map { _ in 0 } }
+        let restWeight = total(weights)
+        if restWeight < wordWeight * tuning.minElsewhereRestWeight { return found }
+        let none = QuerySlots()
+        let whole = coverage(topics, none, doc: doc, today: today, weights: weights)
+        let head = coverage(topics, none, doc: doc, today: today, headOnly: true, weights: weights)
+        let rest = whole * (1 - tuning.headShare) + head * tuning.headShare
+        return rest < tuning.minElsewhereRestCoverage ? found : nil
+    }
+
     func longestHeadMatch(_ units: [QueryUnit], doc: Int) -> Int {
         var best = 0
         for unit in units where unit.role == .topic {
@@ -418,6 +472,8 @@ extension RankingTuning {
         case "nonEventPenalty": nonEventPenalty = value
         case "minCoverage": minCoverage = value
         case "minCoverageWithPhrase": minCoverageWithPhrase = value
+        case "minElsewhereRestCoverage": minElsewhereRestCoverage = value
+        case "minElsewhereRestWeight": minElsewhereRestWeight = value
         case "headShare": headShare = value
         case "loneCharCredit": loneCharCredit = value
         case "slotWeight": slotWeight = value

@@ -4,6 +4,8 @@ struct WordInfo: Sendable {
     var isFunction = false
     var isLexical = false  // abbreviation, synonym, intent, kind or generic event word
     var region: String?
+    /// The agency whose business the word is (lexicon section `elsewhere`).
+    var agency: String?
 }
 
 /// Longest-match lookup over Unicode scalars. Questions are scanned position by position; a trie walk costs

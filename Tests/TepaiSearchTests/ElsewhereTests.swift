@@ -1,0 +1,95 @@
+import Foundation
+import Testing
+import TepaiCore
+import TepaiRender
+@testable import TepaiSearch
+
+/// Questions about other agencies' business (lexicon section `elsewhere`).
+@Suite struct ElsewhereTests {
+    static let entries: [Entry] = [
+        Entry(id: "ip-pledge", kind: .faq, title: "知识产权质押融资怎么办理？",
+              body: "企业以合法拥有的专利权、已注册的商标权中的财产权作为质押物，向银行申请贷款，由评估机构评估价值后签订质押合同。",
+              tags: ["知识产权", "质押融资"], region: "市级"),
+        Entry(id: "hte-staff", kind: .faq, title: "高企认定中科技人员占比怎么计算？",
+              body: "科技人员占职工总数的比例不得低于10%，申报时需提供科技人员名单和社保缴纳证明。", tags: ["高企", "科技人员"]),
+        Entry(id: "ins-subsidy", kind: .policy, title: "科技保险保费补贴政策",
+              body: "企业投保科技保险的，按保费的50%给予补贴，每年3月集中受理。", tags: ["科技保险", "保费补贴"],
+              aliases: ["保费补贴怎么申请"]),
+    ] + Fixtures.entries
+
+    static func lexicon(elsewhere: [String: String]) -> Lexicon {
+        var lex = Fixtures.lexicon
+        lex.elsewhere = elsewhere
+        return lex
+    }
+
+    static let otherAgencies = ["商标": "市场监管部门", "公司注销": "市场监管部门", "社保": "人社部门"]
+
+    static func engine(_ entries: [Entry] = entries, elsewhere: [String: String] = otherAgencies) -> QueryEngine {
+        QueryEngine(index: SearchIndex(entries: entries),
+                    analyzer: QueryAnalyzer(lexicon: lexicon(elsewhere: elsewhere), regions: TepaiConfig().regionCatalog, pinyin: PinyinTable()))
+    }
+
+    func answer(_ q: String, _ engine: QueryEngine = engine()) -> String? {
+        let o = engine.search(q, today: Fixtures.today)
+        return o.declined ? nil : o.hits.first?.entry.id
+    }
+
+    @Test func lexiconSectionMapsWordsToTheirAgency() throws {
+        let lex = try Lexicon.parse("elsewhere:\n  市场监管部门: [商标, 营业执照]\n  人社部门: [社保]\n", source: "t")
+        #expect(lex.elsewhere == ["商标": "市场监管部门", "营业执照": "市场监管部门", "社保": "人社部门"])
+    }
+
+    @Test func lexiconRejectsOneCharacterWordsAndWordsUnderTwoAgencies() {
+        #expect(throws: Lexicon.LoadError.self) { try Lexicon.parse("elsewhere:\n  税务部门: [税]\n", source: "t") }
+        do {
+            _ = try Lexicon.parse("elsewhere:\n  税务部门: [社保]\n  人社部门: [社保]\n", source: "lex.yaml")
+            Issue.record("a word under two agencies was accepted")
+        } catch {
+            #expect("\(error)".contains("社保") && "\(error)".contains("lex.yaml"))
+        }
+    }
+
+    @Test func theAnalyzerFindsTheWordsEvenAcrossLexiconWords() {
+        let e = Self.engine()
+        let a = e.analyzer.analyze("公司注销流程和商标", index: e.index, today: Fixtures.today)
+        #expect(a.elsewhere.map(\.word) == ["公司注销", "商标"])
+        #expect(a.elsewhere.first?.agency == "市场监管部门")
+    }
+
+    @Test func aQuestionAboutAnotherAgencysBusinessIsDeclinedWithThatAgency() {
+        let o = Self.engine().search("商标怎么办理", today: Fixtures.today)
+        #expect(o.declined)
+        #expect(o.elsewhere == ElsewhereWord(word: "商标", agency: "市场监管部门"))
+        // Without the lexicon section the entry that mentions 商标 in its body is the answer: the rule decides.
+        #expect(answer("商标怎么办理", Self.engine(elsewhere: [:])) == "ip-pledge")
+        #expect(answer("公司注销流程") == nil)
+    }
+
+    @Test func anEntryAboutTheWordTakesItOver() {
+        let own = Entry(id: "tm-register", kind: .faq, title: "商标注册怎么办理？", body: "商标注册向国家知识产权局商标局提出申请。", tags: ["商标"])
+        #expect(answer("商标注册怎么办", Self.engine(Self.entries + [own])) == "tm-register")
+    }
+
+    @Test func aQuestionAboutOurTopicThatMentionsTheWordIsAnswered() {
+        #expect(answer("商标能质押贷款吗") == "ip-pledge")
+        #expect(answer("高企科技人员要交社保证明吗") == "hte-staff")
+    }
+
+    @Test func whatIsAskedForDoesNotCountAsTheRestOfTheQuestion() {
+        // 补贴 names what is wanted, not whose business it is: the question is about 社保.
+        #expect(answer("社保补贴申请") == nil)
+        #expect(answer("社保补贴申请", Self.engine(elsewhere: [:])) == "ins-subsidy")
+        #expect(answer("科技保险保费补贴怎么申请") == "ins-subsidy")
+    }
+
+    @Test func theDeclinedReplyPointsToTheAgency() throws {
+        let templates = try TemplateSet(directory: Fixtures.root.appendingPathComponent("Templates").path)
+        let renderer = AnswerRenderer(templates: templates, contact: "市科技局技术市场科 0315-0000000")
+        let text = try renderer.render(Self.engine().search("商标怎么办理", today: Fixtures.today))
+        #expect(text.contains("市场监管部门"))
+        #expect(text.contains("0315-0000000"))
+        let plain = try renderer.render(Self.engine().search("驾驶证到期怎么换证", today: Fixtures.today))
+        #expect(!plain.contains("监管部门") && plain.contains("0315-0000000"))
+    }
+}
