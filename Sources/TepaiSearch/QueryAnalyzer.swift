@@ -118,9 +118,12 @@ public struct QueryAnalyzer: Sendable {
                 i += word
                 continue
             }
-            if let word = longestLexiconWord(q, at: i) {
+            let previousIsContent: Bool = if case .han = pieces.last { true } else { false }
+            // A one-character lexicon word (查, 卖) inside a word of the knowledge base (科技查新) is part of it.
+            if let word = longestLexiconWord(q, at: i),
+               word.unicodeScalars.count > 1 || lexicon.functionWords.contains(word)
+                || !bindsToNeighbour(q, i, index, previousIsContent: previousIsContent, time: time) {
                 let n = word.unicodeScalars.count
-                let previousIsContent: Bool = if case .han = pieces.last { true } else { false }
                 if lexicon.functionWords.contains(word) && (n > 1 || !bindsToNeighbour(q, i, index, previousIsContent: previousIsContent, time: time)) {
                     if let intent = lexicon.intents[word] { result.slots.intents.insert(intent) }
                     if Self.howWords.contains(word), i + n < q.count, !result.slots.intents.contains("process"),

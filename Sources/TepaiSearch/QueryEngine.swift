@@ -341,10 +341,7 @@ public struct QueryEngine: Sendable {
                     weights[u] = weights[u].map { _ in 0 }
                     continue
                 }
-                guard unit.chars.count > chars.count else { continue }
-                for start in 0...(unit.chars.count - chars.count) where Array(unit.chars[start..<(start + chars.count)]) == chars {
-                    for k in start..<(start + chars.count) { weights[u][k] = 0 }
-                }
+                for k in Self.positions(of: chars, in: unit.chars) { weights[u][k] = 0 }
             }
         }
         guard let found else { return nil }
@@ -358,6 +355,22 @@ public struct QueryEngine: Sendable {
         let head = coverage(topics, none, doc: doc, today: today, headOnly: true, weights: weights)
         let rest = whole * (1 - tuning.headShare) + head * tuning.headShare
         return rest < tuning.minElsewhereRestCoverage ? found : nil
+    }
+
+    /// Where a word lies in a unit: every occurrence, and a start or end of the unit that is the word's end or
+    /// start, two characters or more (软件著作权 | 登记 holds 著作权登记 across two units).
+    static func positions(of word: [Unicode.Scalar], in unit: [Unicode.Scalar]) -> Set<Int> {
+        var out: Set<Int> = []
+        if unit.count >= word.count {
+            for start in 0...(unit.count - word.count) where Array(unit[start..<(start + word.count)]) == word {
+                out.formUnion(start..<(start + word.count))
+            }
+        }
+        for n in stride(from: min(word.count - 1, unit.count), through: 2, by: -1) {
+            if Array(unit.suffix(n)) == Array(word.prefix(n)) { out.formUnion((unit.count - n)..<unit.count) }
+            if Array(unit.prefix(n)) == Array(word.suffix(n)) { out.formUnion(0..<n) }
+        }
+        return out
     }
 
     func longestHeadMatch(_ units: [QueryUnit], doc: Int) -> Int {

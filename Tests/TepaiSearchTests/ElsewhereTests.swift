@@ -92,4 +92,12 @@ import TepaiRender
         let plain = try renderer.render(Self.engine().search("驾驶证到期怎么换证", today: Fixtures.today))
         #expect(!plain.contains("监管部门") && plain.contains("0315-0000000"))
     }
+
+    @Test func aWordIsFoundInsideAUnitAndAcrossTheBoundaryOfTwo() {
+        let s = { (t: String) in Array(t.unicodeScalars) }
+        #expect(QueryEngine.positions(of: s("土地使用税"), in: s("城镇土地使用税")) == Set(2..<7))
+        #expect(QueryEngine.positions(of: s("著作权登记"), in: s("软件著作权")) == Set(2..<5))
+        #expect(QueryEngine.positions(of: s("著作权登记"), in: s("登记")) == Set(0..<2))
+        #expect(QueryEngine.positions(of: s("著作权登记"), in: s("软件")).isEmpty)
+    }
 }

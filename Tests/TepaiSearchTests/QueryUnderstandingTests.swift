@@ -67,6 +67,17 @@ import TepaiCore
         #expect(!a.units.contains { $0.text == "有" || $0.text == "啥" })
     }
 
+    @Test func singleCharacterLexiconWordsStayInsideWordsOfTheKnowledgeBase() {
+        // 查 is a lexicon word (a synonym of 查询), but 科技查新 is a word of this knowledge base.
+        let withNovelty = Fixtures.engine(Fixtures.entries + [Entry(id: "kjcx", kind: .faq, title: "科技查新是什么？到哪里办理？", body: "科技查新由查新机构出具报告。")])
+        let a = withNovelty.analyzer.analyze("科技查新是什么意思", index: withNovelty.index, today: Fixtures.today)
+        #expect(a.topicUnits.contains { $0.text.contains("查新") })
+        #expect(!a.units.contains { $0.text == "意思" })
+        // Without it, 查 stands alone and brings its synonyms.
+        let b = analyze("科技查新是什么意思")
+        #expect(b.units.contains { $0.text == "查" && !$0.alternatives.isEmpty })
+    }
+
     @Test func homophoneTyposAreCorrectedTowardsTheKnowledgeBase() {
         #expect(analyze("技术合同登计").corrections == ["计→记"])
         #expect(analyze("科技特派圆职责").corrections == ["圆→员"])
