@@ -180,8 +180,10 @@ public struct QueryAnalyzer: Sendable {
                                               role: isNumber && alternatives.isEmpty ? .hint : .topic, chars: [], fullForms: alternatives.count))
             case .word(let w):
                 flushRun()
-                // 网址是多少, 电话多少: the quantity word asks for the value of the intent noun before it.
-                if Self.quantityWords.contains(w), let last = result.units.last, last.role == .hint,
+                // 网址是多少, 电话多少: the quantity word asks for the value of the intent noun before it;
+                // 条件是什么: "what is it" after an intent noun asks for that noun, not for a definition.
+                if Self.quantityWords.contains(w) || lexicon.intents[w] == Self.definitionIntent,
+                   let last = result.units.last, last.role == .hint,
                    let asked = lexicon.intents[last.text], let own = lexicon.intents[w], asked != own {
                     continue
                 }
@@ -233,6 +235,8 @@ public struct QueryAnalyzer: Sendable {
     }
 
     static let quantityWords: Set<String> = ["多少"]
+    /// The intent of 是什么 / 是个啥 (lexicon `intents.definition`).
+    static let definitionIntent: Intent = "definition"
 
     /// 需要什么条件, 要准备啥材料: a "what is needed" phrase right before an intent noun asks for that noun, so
     /// the phrase's own intent (材料 for 需要什么) would only pull the ranking towards the wrong kind of answer.

@@ -78,6 +78,16 @@ import TepaiCore
         #expect(b.units.contains { $0.text == "查" && !$0.alternatives.isEmpty })
     }
 
+    @Test func whatIsQuestionsAskForTheDefinitionUnlessTheyFollowAnIntentNoun() {
+        #expect(analyze("科技特派员是干啥的").slots.intents == ["definition"])
+        #expect(analyze("高企认定条件是什么").slots.intents == ["conditions"])
+        let e = Fixtures.engine([
+            Entry(id: "xctd-reward", kind: .policy, title: "乐亭县农业科技园区和星创天地扶持办法", body: "对新认定的星创天地给予一次性奖励。", tags: ["星创天地"]),
+            Entry(id: "xctd-what", kind: .faq, title: "什么是星创天地？怎么申请备案？", body: "星创天地是面向农业农村的创新创业服务平台。", tags: ["星创天地"]),
+        ] + Fixtures.entries)
+        #expect(e.search("星创天地是个啥", today: Fixtures.today).hits.first?.entry.id == "xctd-what")
+    }
+
     @Test func homophoneTyposAreCorrectedTowardsTheKnowledgeBase() {
         #expect(analyze("技术合同登计").corrections == ["计→记"])
         #expect(analyze("科技特派圆职责").corrections == ["圆→员"])
