@@ -69,6 +69,9 @@ public struct QueryAnalyzer: Sendable {
     let words: WordTrie
     /// The one-character function words, as scalars: typo correction tests every candidate against them.
     let functionChars: Set<Unicode.Scalar>
+    /// What questions ask for (补贴, 贴息, 奖励: every intent's answer words); they say nothing about whose
+    /// business a question is.
+    let benefitWords: Set<String>
 
     public init(lexicon: Lexicon, regions: RegionCatalog, pinyin: PinyinTable) {
         self.lexicon = lexicon
@@ -83,6 +86,7 @@ public struct QueryAnalyzer: Sendable {
         for (w, agency) in lexicon.elsewhere { trie.insert(w) { $0.agency = agency } }
         words = trie
         functionChars = Set(lexicon.functionWords.compactMap { $0.unicodeScalars.count == 1 ? $0.unicodeScalars.first : nil })
+        benefitWords = Set(lexicon.intentAnswers.values.joined())
     }
 
     enum Piece {
@@ -359,8 +363,8 @@ public struct QueryAnalyzer: Sendable {
         var protected = [Bool](repeating: false, count: q.count)
         for start in 0..<q.count {
             let lexical = words.longest(q, at: start, where: { $0.isFunction || $0.isLexical })?.length ?? 0
-            let region = words.longest(q, at: start, where: { $0.region != nil || $0.agency != nil })?.length ?? 0
-            let n = max(lexical > 1 ? lexical : 0, region)
+            let named = words.longest(q, at: start, where: { $0.region != nil || $0.agency != nil })?.length ?? 0
+            let n = max(lexical > 1 ? lexical : 0, named)
             for k in start..<(start + n) { protected[k] = true }
         }
         // A pair is evidence that both characters are right when a title, alias or tag has it, or when at

@@ -314,7 +314,12 @@ public struct QueryEngine: Sendable {
     /// enough of the question, counting title/alias/tag matches more, or holds a long piece of it verbatim.
     func shouldDecline(_ best: Hit) -> Bool {
         if best.longestHeadMatch >= tuning.phraseLength { return best.coverage < tuning.minCoverageWithPhrase }
-        return best.coverage * (1 - tuning.headShare) + best.headCoverage * tuning.headShare < tuning.minCoverage
+        return blended(best.coverage, head: best.headCoverage) < tuning.minCoverage
+    }
+
+    /// Whole-entry coverage with title/alias/tag coverage counted in at `headShare`, as the decline rules read it.
+    func blended(_ whole: Float, head: Float) -> Float {
+        whole * (1 - tuning.headShare) + head * tuning.headShare
     }
 
     /// The other agency's word that makes the bot decline, if any: 商标注册流程 finds the 知识产权质押 entry,
@@ -346,15 +351,13 @@ public struct QueryEngine: Sendable {
         }
         guard let found else { return nil }
         let wordWeight = all - total(weights)
-        let benefits = Set(analyzer.lexicon.intentAnswers.values.joined())
-        for (u, unit) in topics.enumerated() where benefits.contains(unit.text) { weights[u] = weights[u].map { _ in 0 } }
+        for (u, unit) in topics.enumerated() where analyzer.benefitWords.contains(unit.text) { weights[u] = weights[u].map { _ in 0 } }
         let restWeight = total(weights)
         if restWeight < wordWeight * tuning.minElsewhereRestWeight { return found }
         let none = QuerySlots()
         let whole = coverage(topics, none, doc: doc, today: today, weights: weights)
         let head = coverage(topics, none, doc: doc, today: today, headOnly: true, weights: weights)
-        let rest = whole * (1 - tuning.headShare) + head * tuning.headShare
-        return rest < tuning.minElsewhereRestCoverage ? found : nil
+        return blended(whole, head: head) < tuning.minElsewhereRestCoverage ? found : nil
     }
 
     /// Where a word lies in a unit: every occurrence, and a start or end of the unit that is the word's end or
