@@ -36,7 +36,7 @@ extension Console {
             let rows = byChannel[c.name] ?? []
             let last = rows.last
             let failures = rows.filter { $0.outcome != "delivered" }.count
-            let health: (String, String) = !c.enabled ? ("已停用", "off") : last == nil ? ("未发送过", "idle")
+            let health: (String, String) = !c.enabled ? ("已停用", "off") : last == nil ? ("近期未发送", "idle")
                 : last?.outcome == "delivered" ? (failures == 0 ? "正常" : "正常（近 20 次有 \(failures) 次失败）", "ok") : ("最近一次失败", "bad")
             var row: [String: Any] = ["name": c.name, "platform": c.platform.rawValue, "health": health.0, "healthClass": health.1,
                                       "last": last.map { wallTime(Date(timeIntervalSince1970: $0.at)) } ?? "—"]

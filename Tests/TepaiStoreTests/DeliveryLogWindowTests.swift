@@ -1,0 +1,43 @@
+import Foundation
+import GRDB
+import Testing
+@testable import TepaiStore
+
+/// The SQLite delivery log has no channel index (migration v8): the dashboard's per-channel view reads the
+/// newest attempts backwards, within a bounded window.
+@Suite struct DeliveryLogWindowTests {
+    func store() throws -> (SQLiteStore, SQLiteOutbox) {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("tepai-log-\(UUID().uuidString).sqlite").path
+        let store = try SQLiteStore(path: path)
+        return (store, SQLiteOutbox(store: store))
+    }
+
+    /// Attempts for channels a, b, a, b, … then c, one message each, all delivered.
+    func fill(_ outbox: SQLiteOutbox, _ channels: [String]) async throws {
+        try await outbox.enqueue(channels.enumerated().map { i, c in
+            OutboxMessage(idempotencyKey: "k\(i)", channel: c, title: "t", content: "c", url: nil, part: 1, parts: 1, now: 1000)
+        })
+        let claimed = try await outbox.claim(limit: channels.count, now: 1000)
+        try await outbox.recordAll(claimed.map { ($0, .delivered, 1) }, now: 1001)
+    }
+
+    @Test func aChannelOutsideTheWindowShowsNothingAndTheOthersTheirNewest() async throws {
+        let (_, outbox) = try store()
+        try await fill(outbox, ["c"] + Array(repeating: ["a", "b"], count: 5).flatMap { $0 })
+        // Window 10: the newest ten attempts are a/b; c's one attempt (the oldest) lies outside.
+        let near = try await outbox.recentDeliveries(channels: ["a", "b", "c"], perChannel: 3, window: 10)
+        #expect(near["a"]?.count == 3 && near["b"]?.count == 3 && near["c"]?.isEmpty == true)
+        #expect(near["a"].map { $0.map(\.outboxID) == [6, 8, 10] } == true)
+        // A window over the whole log finds it.
+        let all = try await outbox.recentDeliveries(channels: ["c"], perChannel: 3, window: 11)
+        #expect(all["c"]?.map(\.outboxID) == [1])
+    }
+
+    @Test func theLogHasNoChannelIndexAfterMigration() async throws {
+        let (store, _) = try store()
+        let indexes = try await store.pool.read { db in try String.fetchAll(db, sql: "SELECT name FROM pragma_index_list('delivery_log')") }
+        #expect(!indexes.contains("delivery_log_channel"))
+        let outboxIndexes = try await store.pool.read { db in try String.fetchAll(db, sql: "SELECT name FROM pragma_index_list('outbox')") }
+        #expect(outboxIndexes.contains("outbox_due"))
+    }
+}
