@@ -28,8 +28,8 @@ test: deps
 
 # Retrieval quality on the labeled dev and held-out sets (fixed clock: the sets were labeled on $(NOW)).
 eval: seed
-	@echo "== dev";      $(TEPAI) eval --config $(CONFIG) --now $(NOW) --queries seeds/queries/a-dev.json --queries seeds/queries/b-dev.json --queries seeds/queries/c-dev.json --queries seeds/queries/d-dev.json
-	@echo "== held-out"; $(TEPAI) eval --config $(CONFIG) --now $(NOW) --queries seeds/queries/a-heldout.json --queries seeds/queries/b-heldout.json --queries seeds/queries/d-heldout.json
+	@echo "== dev";      $(TEPAI) eval --config $(CONFIG) --now $(NOW) --queries seeds/queries/a-dev.json --queries seeds/queries/b-dev.json --queries seeds/queries/c-dev.json --queries seeds/queries/d-dev.json --queries seeds/queries/e-dev.json
+	@echo "== held-out"; $(TEPAI) eval --config $(CONFIG) --now $(NOW) --queries seeds/queries/a-heldout.json --queries seeds/queries/b-heldout.json --queries seeds/queries/d-heldout.json --queries seeds/queries/e-heldout.json
 
 bench: build
 	bench/run.sh

@@ -5,7 +5,7 @@ Usage: bench/tune.py DB [--rounds N]. Prints the best setting found and its dev 
 are never read here (check them afterwards with `make eval`)."""
 import itertools, re, subprocess, sys
 
-DEV = ["seeds/queries/a-dev.json", "seeds/queries/b-dev.json", "seeds/queries/c-dev.json", "seeds/queries/d-dev.json"]
+DEV = ["seeds/queries/a-dev.json", "seeds/queries/b-dev.json", "seeds/queries/c-dev.json", "seeds/queries/d-dev.json", "seeds/queries/e-dev.json"]
 GRID = {
     "hintWeight": [0.3, 0.5, 0.7, 1.0],
     "alternativeWeight": [0.6, 0.8, 1.0],
