@@ -124,11 +124,11 @@ public struct QueryAnalyzer: Sendable {
             }
             let previousIsContent: Bool = if case .han = pieces.last { true } else { false }
             // A one-character lexicon word (查, 卖) inside a word of the knowledge base (科技查新) is part of it.
+            // So is a one-character function word: 才 in 科技人才, 要 in 要求.
             if let word = longestLexiconWord(q, at: i),
-               word.unicodeScalars.count > 1 || lexicon.functionWords.contains(word)
-                || !bindsToNeighbour(q, i, index, previousIsContent: previousIsContent, time: time) {
+               word.unicodeScalars.count > 1 || !bindsToNeighbour(q, i, index, previousIsContent: previousIsContent, time: time) {
                 let n = word.unicodeScalars.count
-                if lexicon.functionWords.contains(word) && (n > 1 || !bindsToNeighbour(q, i, index, previousIsContent: previousIsContent, time: time)) {
+                if lexicon.functionWords.contains(word) {
                     if let intent = lexicon.intents[word] { result.slots.intents.insert(intent) }
                     if Self.howWords.contains(word), i + n < q.count, !result.slots.intents.contains("process"),
                        let process = lexicon.intentWords["process"] {
@@ -387,6 +387,9 @@ public struct QueryAnalyzer: Sendable {
                 // A character anchored to its other neighbour is right; the typo is on the other side.
                 let other = pos == k + 1 ? pos + 1 : pos - 1
                 if isHan(other), pos < other ? anchored(q[pos], q[other]) : anchored(q[other], q[pos]) { continue }
+                // Nor is there evidence against it when that neighbour is a character the store never uses: the
+                // two are a word the store does not know (杰出), not a typo to mend into 杰除.
+                if isHan(other), !index.usesCharacter(q[other]) { continue }
                 let original = q[pos]
                 let before = knownNeighbours(pos, original)
                 let sound = pinyin.pinyin(original)

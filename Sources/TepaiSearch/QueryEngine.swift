@@ -58,7 +58,7 @@ public struct RankingTuning: Sendable {
     public var singleCharWeight: Float = 0.3
     /// Weight of a region, time or event-kind slot in coverage, against a character's idf (≈2–6).
     public var slotWeight: Float = 4
-    /// Non-events when the question names an event kind (培训, 对接会).
+    /// Non-events when the question names an event kind (培训, 对接会), or 活动 with a time.
     public var nonEventPenalty: Float = 0.5
     /// Unigram postings of characters in more than this share of entries are skipped: at 100k entries they
     /// cost most of the query time and, at weight 0.3 × a low idf, change almost no ranking.
@@ -260,7 +260,8 @@ public struct QueryEngine: Sendable {
         let t = tuning
         let facts = index.facts
         let kinds = Array(slots.kinds)
-        let asksForEvents = kinds.contains(where: \.isEvent)
+        // 活动 alone is also a word of names (科技活动周, 研发活动); with a time (近期有啥科普活动) it asks for events.
+        let asksForEvents = kinds.contains(where: \.isEvent) || (slots.mentionsEvents && slots.dateRange != nil)
         let region = slots.region.map { index.regionCode($0) }
         let todayNumber = Int32(today.dayNumber)
         let range = slots.dateRange.map { (Int32($0.from.dayNumber), Int32($0.to.dayNumber)) }
@@ -445,7 +446,8 @@ public struct QueryEngine: Sendable {
             if e.region == index.regionCode(region) { covered += slotWeight }
         }
         let asksForEvents = slots.kinds.contains(where: \.isEvent)
-        if asksForEvents || slots.mentionsEvents {
+        // A bare 活动 counts only with a time or place that makes it an event question (see makeAdjustment).
+        if asksForEvents || (slots.mentionsEvents && (slots.dateRange != nil || slots.region != nil)) {
             total += slotWeight
             if asksForEvents ? slots.kinds.contains(e.kind) && e.kind.isEvent : e.kind.isEvent { covered += slotWeight }
         }
