@@ -49,6 +49,10 @@ public struct RankingTuning: Sendable {
     /// A verbatim match of this many characters in title/aliases/tags lowers the bar to `minCoverageWithPhrase`.
     public var phraseLength = 4
     public var minCoverageWithPhrase: Float = 0.25
+    /// When the best entry falls short of the coverage bar, the first one below it that clears the bar takes
+    /// its place if it scores at least this share of the best: an intent word shared with an unrelated title
+    /// (多久 in 多久能办完) must not push the entry about the question's topic out and decline.
+    public var coveringScoreRatio: Float = 0.8
     /// A question naming another agency's business (lexicon `elsewhere`) is answered only when the best
     /// entry is about that word too, or covers this share of the rest of the question (see `elsewhere`).
     public var minElsewhereRestCoverage: Float = 0.56
@@ -106,6 +110,11 @@ public struct QueryEngine: Sendable {
 
         let candidates = topK(scores: scores, k: max(limit, tuning.rerankDepth), adjust: makeAdjustment(q.slots, today))
         var hits = rerank(candidates, q, today: today, keep: max(limit, 5))
+        if let first = hits.first, shouldDecline(first),
+           let k = hits.indices.dropFirst().first(where: { !shouldDecline(hits[$0]) }),
+           hits[k].score >= first.score * tuning.coveringScoreRatio {
+            hits.insert(hits.remove(at: k), at: 0)
+        }
         guard let best = hits.first else { return declined("知识库里没有与问题相关的词") }
         if shouldDecline(best) {
             let missing = missing(topics, doc: index.idIndex[best.entry.id] ?? 0)
@@ -493,6 +502,7 @@ extension RankingTuning {
         case "minElsewhereRestCoverage": minElsewhereRestCoverage = value
         case "minElsewhereRestWeight": minElsewhereRestWeight = value
         case "headShare": headShare = value
+        case "coveringScoreRatio": coveringScoreRatio = value
         case "loneCharCredit": loneCharCredit = value
         case "slotWeight": slotWeight = value
         case "singleCharWeight": singleCharWeight = value

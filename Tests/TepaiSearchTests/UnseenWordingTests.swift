@@ -44,4 +44,24 @@ import TepaiCore
         // Control: a real typo between known characters is still mended.
         #expect(analyze("科技领君人才评选").corrections == ["君→军"])
     }
+
+    @Test func anEntryThatCoversTheQuestionTakesThePlaceOfOneThatSharesOnlyItsIntentWord() {
+        let entries = [
+            Entry(id: "tc-time", kind: .faq, title: "技术合同登记有时间限制吗？多久能办完？",
+                  body: "合同签订后即可申请登记，材料齐全的5个工作日内办完。", tags: ["技术合同", "登记时限"]),
+            Entry(id: "xm-delay", kind: .faq, title: "项目到期完不成任务，可以延期验收吗？",
+                  body: "项目执行期满前三个月可申请延期一次，最长一年；到期后三个月内应申请验收。", tags: ["科技项目", "验收"]),
+        ]
+        let q = "项目到期多久内得验收"
+        // A strong intent bonus puts the title with 多久 first, as a larger store's idf did in the seed data.
+        var on = RankingTuning()
+        on.intentBonus = 6
+        let o = Fixtures.engine(entries, tuning: on).search(q, today: Fixtures.today)
+        #expect(!o.declined && o.hits.first?.entry.id == "xm-delay")
+        // Control: without the promotion the entry that shares only 多久 stays first, and the bot declines.
+        var off = on
+        off.coveringScoreRatio = 2
+        let without = Fixtures.engine(entries, tuning: off).search(q, today: Fixtures.today)
+        #expect(without.declined && without.hits.first?.entry.id == "tc-time")
+    }
 }
