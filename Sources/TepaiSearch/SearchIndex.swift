@@ -229,10 +229,10 @@ public final class SearchIndex: Sendable {
         }
     }
 
-    /// Inverse document frequency of a character over all fields (unknown characters get the highest).
     /// Whether any entry contains the character.
     public func usesCharacter(_ c: Unicode.Scalar) -> Bool { (charDF[c.value] ?? 0) > 0 }
 
+    /// Inverse document frequency of a character over all fields (unknown characters get the highest).
     public func charIDF(_ c: Unicode.Scalar) -> Float {
         let n = Float(max(entries.count, 1))
         let d = Float(charDF[c.value] ?? 0)
