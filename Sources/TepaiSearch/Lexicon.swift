@@ -24,6 +24,9 @@ public struct Lexicon: Sendable {
     /// word → the agency whose business it is (商标 → 市场监管部门): a question about it that no entry is
     /// about is declined with a pointer to that agency instead of answered with an entry that mentions it.
     public var elsewhere: [String: String] = [:]
+    /// Routine acts and generic parties (申请, 延期, 登记, 企业, 项目): beside another agency's word they do not
+    /// make a question ours (安全生产许可证延期 is about the licence, not about 延期).
+    public var routineWords: Set<String> = []
     /// The longest word in any section, for longest-match scans.
     public private(set) var maxWordLength = 1
 
@@ -46,7 +49,7 @@ public struct Lexicon: Sendable {
             throw LoadError(description: "\(source): not valid YAML (\(error))")
         }
         guard let top = root.objectValue else { throw LoadError(description: "\(source): expected sections such as abbreviations:, synonyms:") }
-        let known: Set<String> = ["abbreviations", "synonyms", "function_words", "intents", "intent_answers", "kinds", "lookalikes", "elsewhere"]
+        let known: Set<String> = ["abbreviations", "synonyms", "function_words", "intents", "intent_answers", "kinds", "lookalikes", "elsewhere", "routine_words"]
         for key in top.keys.sorted() where !known.contains(key) {
             throw LoadError(description: "\(source): unknown section \"\(key)\" (known: \(known.sorted().joined(separator: ", ")))")
         }
@@ -118,6 +121,7 @@ public struct Lexicon: Sendable {
                 lex.elsewhere[w] = name
             }
         }
+        lex.routineWords = Set(try words(top["routine_words"], "routine_words"))
         let all = Array(lex.abbreviations.keys) + Array(lex.synonyms.keys) + Array(lex.functionWords)
             + Array(lex.intents.keys) + Array(lex.kindWords.keys) + Array(lex.elsewhere.keys)
         lex.maxWordLength = all.map { $0.unicodeScalars.count }.max() ?? 1

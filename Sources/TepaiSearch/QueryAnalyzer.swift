@@ -69,9 +69,9 @@ public struct QueryAnalyzer: Sendable {
     let words: WordTrie
     /// The one-character function words, as scalars: typo correction tests every candidate against them.
     let functionChars: Set<Unicode.Scalar>
-    /// What questions ask for (补贴, 贴息, 奖励: every intent's answer words); they say nothing about whose
-    /// business a question is.
-    let benefitWords: Set<String>
+    /// What questions ask for (补贴, 贴息, 奖励: every intent's answer words) and routine acts and parties
+    /// (延期, 登记, 企业: lexicon `routine_words`); they say nothing about whose business a question is.
+    let neutralWords: Set<String>
 
     public init(lexicon: Lexicon, regions: RegionCatalog, pinyin: PinyinTable) {
         self.lexicon = lexicon
@@ -86,7 +86,7 @@ public struct QueryAnalyzer: Sendable {
         for (w, agency) in lexicon.elsewhere { trie.insert(w) { $0.agency = agency } }
         words = trie
         functionChars = Set(lexicon.functionWords.compactMap { $0.unicodeScalars.count == 1 ? $0.unicodeScalars.first : nil })
-        benefitWords = Set(lexicon.intentAnswers.values.joined())
+        neutralWords = Set(lexicon.intentAnswers.values.joined()).union(lexicon.routineWords)
     }
 
     enum Piece {

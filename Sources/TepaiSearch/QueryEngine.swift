@@ -361,13 +361,42 @@ public struct QueryEngine: Sendable {
         }
         guard let found else { return nil }
         let wordWeight = all - total(weights)
-        for (u, unit) in topics.enumerated() where analyzer.benefitWords.contains(unit.text) { weights[u] = weights[u].map { _ in 0 } }
+        for (u, unit) in topics.enumerated() {
+            for run in Self.runs(where: weights[u].map { $0 > 0 }) where isNeutral(unit.chars[run]) {
+                for k in run { weights[u][k] = 0 }
+            }
+        }
         let restWeight = total(weights)
         if restWeight < wordWeight * tuning.minElsewhereRestWeight { return found }
         let none = QuerySlots()
         let whole = coverage(topics, none, doc: doc, today: today, weights: weights)
         let head = coverage(topics, none, doc: doc, today: today, headOnly: true, weights: weights)
         return blended(whole, head: head) < tuning.minElsewhereRestCoverage ? found : nil
+    }
+
+    /// Maximal ranges of consecutive `true`.
+    static func runs(where flags: [Bool]) -> [Range<Int>] {
+        var out: [Range<Int>] = []
+        var start: Int?
+        for (k, on) in flags.enumerated() {
+            if on, start == nil { start = k }
+            if !on, let s = start { out.append(s..<k); start = nil }
+        }
+        if let s = start { out.append(s..<flags.count) }
+        return out
+    }
+
+    /// Whether characters are wholly neutral words, one after another (申请延期, 证 | 延期), so that the rest
+    /// of a question left beside another agency's word names nothing of ours.
+    func isNeutral(_ chars: ArraySlice<Unicode.Scalar>) -> Bool {
+        guard !chars.isEmpty else { return false }
+        var ends: Set<Int> = [chars.startIndex]
+        for start in chars.indices where ends.contains(start) {
+            for end in (start + 1)...chars.endIndex where analyzer.neutralWords.contains(String(String.UnicodeScalarView(chars[start..<end]))) {
+                ends.insert(end)
+            }
+        }
+        return ends.contains(chars.endIndex)
     }
 
     /// Where a word lies in a unit: every occurrence, and a start or end of the unit that is the word's end or

@@ -17,17 +17,18 @@ import TepaiRender
               aliases: ["保费补贴怎么申请"]),
     ] + Fixtures.entries
 
-    static func lexicon(elsewhere: [String: String]) -> Lexicon {
+    static func lexicon(elsewhere: [String: String], routine: Set<String>? = nil) -> Lexicon {
         var lex = Fixtures.lexicon
         lex.elsewhere = elsewhere
+        if let routine { lex.routineWords = routine }
         return lex
     }
 
     static let otherAgencies = ["商标": "市场监管部门", "公司注销": "市场监管部门", "社保": "人社部门"]
 
-    static func engine(_ entries: [Entry] = entries, elsewhere: [String: String] = otherAgencies) -> QueryEngine {
+    static func engine(_ entries: [Entry] = entries, elsewhere: [String: String] = otherAgencies, routine: Set<String>? = nil) -> QueryEngine {
         QueryEngine(index: SearchIndex(entries: entries),
-                    analyzer: QueryAnalyzer(lexicon: lexicon(elsewhere: elsewhere), regions: TepaiConfig().regionCatalog, pinyin: PinyinTable()))
+                    analyzer: QueryAnalyzer(lexicon: lexicon(elsewhere: elsewhere, routine: routine), regions: TepaiConfig().regionCatalog, pinyin: PinyinTable()))
     }
 
     func answer(_ q: String, _ engine: QueryEngine = engine()) -> String? {
@@ -81,6 +82,36 @@ import TepaiRender
         #expect(answer("社保补贴申请") == nil)
         #expect(answer("社保补贴申请", Self.engine(elsewhere: [:])) == "ins-subsidy")
         #expect(answer("科技保险保费补贴怎么申请") == "ins-subsidy")
+    }
+
+    @Test func routineWordsBesideTheWordDoNotMakeTheQuestionOurs() {
+        let permit = Entry(id: "fwp-extend", kind: .faq, title: "外国人工作许可证到期怎么延期？",
+                           body: "用人单位应在许可证到期前30日内提交延期申请，上传续签的劳动合同。", tags: ["外国人工作许可"])
+        let agencies = Self.otherAgencies.merging(["排污许可": "生态环境部门"]) { a, _ in a }
+        let engine = Self.engine(Self.entries + [permit], elsewhere: agencies)
+        // 证 and 延期 are routine: the question is about the discharge permit, which no entry is about.
+        #expect(answer("排污许可证延期", engine) == nil)
+        #expect(engine.search("排污许可证延期", today: Fixtures.today).elsewhere?.agency == "生态环境部门")
+        // Control: without routine words the permit entry, which covers 证 and 延期, answers.
+        #expect(answer("排污许可证延期", Self.engine(Self.entries + [permit], elsewhere: agencies, routine: [])) == "fwp-extend")
+        // A topic of ours beside the word still keeps the question: 科技人员 is not routine, 证明 is.
+        #expect(answer("高企科技人员要交社保证明吗", engine) == "hte-staff")
+    }
+
+    @Test func neutralRunsAreWholeSequencesOfRoutineWords() {
+        let e = Self.engine(routine: ["申请", "延期", "证", "机构"])
+        let s = { (t: String) in Array(t.unicodeScalars)[...] }
+        #expect(e.isNeutral(s("申请延期")))
+        #expect(e.isNeutral(s("证延期")))
+        #expect(!e.isNeutral(s("检测机构")))
+        #expect(!e.isNeutral(s("延期申")))
+        #expect(!e.isNeutral(s("")))
+        #expect(QueryEngine.runs(where: [true, true, false, true, false, false, true]) == [0..<2, 3..<4, 6..<7])
+    }
+
+    @Test func lexiconReadsRoutineWords() throws {
+        let lex = try Lexicon.parse("routine_words: [申请, 延期, ＩＣＰ]\n", source: "t")
+        #expect(lex.routineWords == ["申请", "延期", "icp"])
     }
 
     @Test func theDeclinedReplyPointsToTheAgency() throws {
