@@ -348,8 +348,9 @@ public struct QueryAnalyzer: Sendable {
         return out
     }
 
-    /// A one-character function word (得, 的, 有, 要): rewriting it, or rewriting into it, cannot bring a topic
-    /// word closer (一年得下乡 would become 一年的下乡 and leave 的 as a topic unit), so typo correction skips it.
+    /// A one-character function word (得, 的, 有, 要): rewriting into it cannot bring a topic word closer
+    /// (一年得下乡 would become 一年的下乡 and leave 的 as a topic unit), and it is rewritten itself only
+    /// between two topic characters (管里办法).
     func isFunctionChar(_ c: Unicode.Scalar) -> Bool { functionChars.contains(c) }
 
     /// Replaces characters of bigrams that the index's title/alias/tag vocabulary does not know with a
@@ -378,20 +379,26 @@ public struct QueryAnalyzer: Sendable {
             if isHan(k + 1), known(c, q[k + 1]) { n += 1 }
             return n
         }
+        // A function character between two topic characters (管里办法) may be a mistyped topic character. Its
+        // own pairs are no evidence either way: titles phrased as questions pair it with anything (哪里办).
+        func enclosed(_ k: Int) -> Bool {
+            isHan(k - 1) && isHan(k + 1) && !isFunctionChar(q[k - 1]) && !isFunctionChar(q[k + 1])
+        }
         var k = 0
         while k < q.count - 1 {
             defer { k += 1 }
             guard isHan(k), isHan(k + 1), !anchored(q[k], q[k + 1]) else { continue }
             var best: (pos: Int, char: Unicode.Scalar, gain: Int, df: Int)?
-            for pos in [k + 1, k] where !protected[pos] && !isFunctionChar(q[pos]) {
+            for pos in [k + 1, k] where !protected[pos] && (!isFunctionChar(q[pos]) || enclosed(pos)) {
                 // A character anchored to its other neighbour is right; the typo is on the other side.
                 let other = pos == k + 1 ? pos + 1 : pos - 1
-                if isHan(other), pos < other ? anchored(q[pos], q[other]) : anchored(q[other], q[pos]) { continue }
+                let function = isFunctionChar(q[pos])
+                if !function, isHan(other), pos < other ? anchored(q[pos], q[other]) : anchored(q[other], q[pos]) { continue }
                 // Nor is there evidence against it when that neighbour is a character the store never uses: the
                 // two are a word the store does not know (杰出), not a typo to mend into 杰除.
                 if isHan(other), !index.usesCharacter(q[other]) { continue }
                 let original = q[pos]
-                let before = knownNeighbours(pos, original)
+                let before = function ? 0 : knownNeighbours(pos, original)
                 let sound = pinyin.pinyin(original)
                 let candidates = pos == k + 1
                     ? index.headBigramSeconds(after: q[k]) : index.headBigramFirsts(before: q[k + 1])

@@ -149,6 +149,26 @@ import TepaiCore
         #expect(e.analyzer.analyze("科技特派圆职责", index: e.index, today: Fixtures.today).corrections == ["圆→员"])
     }
 
+    @Test func aFunctionCharacterInsideATopicWordIsMended() {
+        // 里 is a function word (市里, 哪里), and a title phrased as a question pairs it with 办 (在哪里办): neither
+        // keeps 管里 from being mended into the title word 管理 when it sits between two topic characters.
+        let e = Fixtures.engine(Fixtures.entries + [
+            Entry(id: "fund", kind: .policy, title: "科技计划项目资金管理办法", body: "项目资金实行分类管理。", tags: ["项目资金"]),
+            Entry(id: "where", kind: .faq, title: "成果登记在哪里办？", body: "到市科技局政务服务窗口办理。", tags: ["成果登记"]),
+        ])
+        #expect(e.analyzer.analyze("项目经费管里办法", index: e.index, today: Fixtures.today).corrections == ["里→理"])
+        // At a word's edge it stays: 市里 asks about the city level.
+        #expect(e.analyzer.analyze("市里管理办法", index: e.index, today: Fixtures.today).corrections.isEmpty)
+    }
+
+    @Test func lookalikesOfTheShippedLexiconMendCommonSlips() {
+        // 肓 (huāng) does not sound like 育 (yù); only the look-alike table connects them.
+        let e = Fixtures.engine(Fixtures.entries + [
+            Entry(id: "ipo", kind: .policy, title: "科技企业上市培育支持措施", body: "对进入上市后备库的企业给予支持。", tags: ["上市培育"]),
+        ])
+        #expect(e.analyzer.analyze("科技企业上市培肓", index: e.index, today: Fixtures.today).corrections == ["肓→育"])
+    }
+
     @Test func correctionNeedsAKnownBigramAfterwards() {
         // 圆 has homophones, but nothing in the index pairs with 蛋 or 方: no change.
         #expect(analyze("圆蛋方").corrections.isEmpty)
