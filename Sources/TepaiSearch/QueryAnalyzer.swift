@@ -94,6 +94,8 @@ public struct QueryAnalyzer: Sendable {
         case word(String)
         case latin(String)
         case gap
+        /// 的: a gap that also ties the words around it into one noun phrase.
+        case of
     }
 
     public func analyze(_ text: String, index: SearchIndex, today: LocalDate) -> AnalyzedQuery {
@@ -136,7 +138,7 @@ public struct QueryAnalyzer: Sendable {
                         let answers = lexicon.intentAnswers["process"] ?? []
                         howUnit = QueryUnit(text: word, terms: [], alternatives: (process + answers).map { termsOf($0) }, role: .hint, chars: [])
                     }
-                    pieces.append(.gap)
+                    pieces.append(word == "的" ? .of : .gap)
                 } else {
                     pieces.append(.word(word))
                 }
@@ -171,7 +173,7 @@ public struct QueryAnalyzer: Sendable {
         for (k, piece) in pieces.enumerated() {
             switch piece {
             case .han(let s): run.append(s)
-            case .gap: flushRun()
+            case .gap, .of: flushRun()
             case .word(let w) where countsSomething(w, before: k + 1 < pieces.count ? pieces[k + 1] : nil):
                 flushRun()
             case .latin(let w):
@@ -191,7 +193,15 @@ public struct QueryAnalyzer: Sendable {
                    let asked = lexicon.intents[last.text], let own = lexicon.intents[w], asked != own {
                     continue
                 }
-                let u = unit(forLexiconWord: w, slots: &result.slots)
+                var u: QueryUnit
+                if modifiesNoun(pieces, at: k) {
+                    // 登记证明的作用: an intent noun between a topic and 的 + noun names a thing, not what is asked.
+                    let full = (lexicon.abbreviations[w] ?? []).map { termsOf($0) }
+                    u = QueryUnit(text: w, terms: termsOf(w), alternatives: full + (lexicon.synonyms[w] ?? []).map { termsOf($0) },
+                                  role: .topic, chars: Array(w.unicodeScalars), fullForms: full.count)
+                } else {
+                    u = unit(forLexiconWord: w, slots: &result.slots)
+                }
                 if let last = result.units.last, yieldsIntent(last, to: u), let intent = lexicon.intents[last.text] {
                     result.units.removeLast()
                     yielded.insert(intent)
@@ -234,8 +244,23 @@ public struct QueryAnalyzer: Sendable {
         switch next {
         case .han: return true
         case .word(let n): return lexicon.intents[n] == nil && lexicon.kindWords[n] == nil
-        case .latin, .gap: return false
+        case .latin, .gap, .of: return false
         }
+    }
+
+    /// Whether the intent noun at `k` sits inside a noun phrase: a topic right before it and 的 + a topic after
+    /// it (成果登记证明的作用, 申报材料的格式).
+    func modifiesNoun(_ pieces: [Piece], at k: Int) -> Bool {
+        guard k > 0, k + 2 < pieces.count, case .word(let w) = pieces[k], lexicon.intents[w] != nil,
+              case .of = pieces[k + 1] else { return false }
+        func isTopic(_ p: Piece) -> Bool {
+            switch p {
+            case .han: return true
+            case .word(let x): return lexicon.intents[x] == nil && lexicon.kindWords[x] == nil
+            default: return false
+            }
+        }
+        return isTopic(pieces[k - 1]) && isTopic(pieces[k + 2])
     }
 
     static let quantityWords: Set<String> = ["多少"]

@@ -101,6 +101,16 @@ import TepaiCore
         #expect(analyze("培训时间地点").slots.intents == ["time", "place"])
     }
 
+    @Test func anIntentNounInsideANounPhraseIsATopic() {
+        // 证明 between 成果登记 and 的作用 names the certificate; it does not ask for materials.
+        let a = analyze("成果登记证明的作用")
+        #expect(!a.slots.intents.contains("materials"))
+        #expect(a.units.contains { $0.text == "证明" && $0.role == .topic && $0.alternatives.isEmpty })
+        // Control: at the end, or before 的 without a noun after it, it asks for materials.
+        #expect(analyze("成果登记要交什么证明").slots.intents.contains("materials"))
+        #expect(analyze("成果登记证明").units.contains { $0.text == "证明" && $0.role == .hint })
+    }
+
     @Test func aQuantityWordBeforeATopicDoesNotAskForMoney() {
         #expect(!analyze("报高新得有多少技术人员").slots.intents.contains("amount"))
         #expect(!analyze("报高新得有多少技术人员").units.contains { $0.text == "多少" })
