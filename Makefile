@@ -30,6 +30,9 @@ test: deps
 eval: seed
 	@echo "== dev";      $(TEPAI) eval --config $(CONFIG) --now $(NOW) --queries seeds/queries/a-dev.json --queries seeds/queries/b-dev.json --queries seeds/queries/c-dev.json --queries seeds/queries/d-dev.json --queries seeds/queries/e-dev.json
 	@echo "== held-out"; $(TEPAI) eval --config $(CONFIG) --now $(NOW) --queries seeds/queries/a-heldout.json --queries seeds/queries/b-heldout.json --queries seeds/queries/d-heldout.json --queries seeds/queries/e-heldout.json
+	@rm -f data/blind-f.sqlite && $(TEPAI) import seeds/blind-f/entries.json --config $(CONFIG) --db data/blind-f.sqlite > /dev/null
+	@echo "== blind f dev (own store)";      $(TEPAI) eval --config $(CONFIG) --db data/blind-f.sqlite --now $(NOW) --queries seeds/blind-f/dev.json
+	@echo "== blind f held-out (own store)"; $(TEPAI) eval --config $(CONFIG) --db data/blind-f.sqlite --now $(NOW) --queries seeds/blind-f/heldout.json
 
 bench: build
 	bench/run.sh

@@ -22,7 +22,7 @@ struct TimeSlotParser {
     ]
 
     /// Characters a time expression can start with; other positions are skipped without building strings.
-    static let starters: Set<Unicode.Scalar> = Set("下这本上最近即马今明后年一二三四五六七八九十两0123456789周星礼元春".unicodeScalars)
+    static let starters: Set<Unicode.Scalar> = Set("下这本上最近即马今明后年一二三四五六七八九十两0123456789周星礼元春月".unicodeScalars)
 
     /// 春节 (the lunar new year) moves: its dates for the years a bureau plans around. Past the table, 春节前 and
     /// 春节后 are not read as times.
@@ -80,10 +80,31 @@ struct TimeSlotParser {
         ]
         for (word, make) in fixed where rest.hasPrefix(word) {
             guard let range = make() else { return nil }
-            return (range, word.unicodeScalars.count)
+            let used = word.unicodeScalars.count
+            return word.hasSuffix("月") ? part(of: range, q, at: i + used).map { ($0.0, used + $0.1) } ?? (range, used) : (range, used)
+        }
+        // 月底 / 月初 alone: this month's.
+        if rest.hasPrefix("月"), let (range, used) = part(of: monthRange(offset: 0, label: "本月"), q, at: i + 1) {
+            return (range, used + 1)
         }
 
         return monthAndDay(q, at: i, year: nil)
+    }
+
+    /// 上旬 / 中旬 / 下旬, 初 / 底 / 末 right after a month: its first, middle or last ten days. A bare 中 is left
+    /// alone: 12月中小企业 is about small firms, not mid-December.
+    func part(of month: DateRange, _ q: [Unicode.Scalar], at j: Int) -> (DateRange, Int)? {
+        let rest = String(String.UnicodeScalarView(q[min(j, q.count)..<min(q.count, j + 2)]))
+        let parts: [(String, Int, Int?, String)] = [
+            ("上旬", 1, 10, "上旬"), ("中旬", 11, 20, "中旬"), ("下旬", 21, nil, "下旬"),
+            ("初", 1, 10, "初"), ("底", 21, nil, "底"), ("末", 21, nil, "底"),
+        ]
+        for (word, first, last, label) in parts where rest.hasPrefix(word) {
+            let from = month.from.adding(days: first - 1)
+            let to = last.map { month.from.adding(days: $0 - 1) } ?? month.to
+            return (DateRange(from: from, to: to, label: month.label + label), word.unicodeScalars.count)
+        }
+        return nil
     }
 
     /// N月 / N月份 / N月N号 / N月N日 with Arabic or Chinese numerals. Without a year, the month nearest to
@@ -102,7 +123,9 @@ struct TimeSlotParser {
            let day = LocalDate(year: year, month: m, day: d) {
             return (DateRange(from: day, to: day, label: "\(m)月\(d)日"), afterDay + 1 - i)
         }
-        return (DateRange(from: first, to: first.adding(days: LocalDate.daysIn(month: m, year: year) - 1), label: "\(m)月"), j - i)
+        let whole = DateRange(from: first, to: first.adding(days: LocalDate.daysIn(month: m, year: year) - 1), label: "\(m)月")
+        if let (range, used) = part(of: whole, q, at: j) { return (range, j + used - i) }
+        return (whole, j - i)
     }
 
     /// A number of one or two Arabic digits, or a Chinese numeral up to 三十一, at `i`.

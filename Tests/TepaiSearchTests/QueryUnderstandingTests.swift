@@ -184,6 +184,20 @@ import TepaiCore
         #expect(analyze("圆蛋方").corrections.isEmpty)
     }
 
+    @Test func partsOfAMonthNarrowTheTimeSlot() {
+        let late = analyze("12月下旬开平有啥活动").slots.dateRange
+        #expect(late?.from.description == "2026-12-21" && late?.to.description == "2026-12-31")
+        let early = analyze("下个月初有培训吗").slots.dateRange
+        #expect(early?.from.description == "2026-12-01" && early?.to.description == "2026-12-10")
+        let end = analyze("月底有啥对接会").slots.dateRange
+        #expect(end?.from.description == "2026-11-21" && end?.to.description == "2026-11-30")
+        #expect(analyze("2月中旬培训").slots.dateRange?.to.description == "2027-02-20")
+        // Control: a bare 中 after a month starts a word (中小企业), and the month stays whole.
+        let a = analyze("12月中小企业培训")
+        #expect(a.slots.dateRange?.to.description == "2026-12-31")
+        #expect(a.units.contains { $0.text.contains("中小企业") })
+    }
+
     @Test func regionAndMonthSlots() {
         let a = analyze("迁西下个月有啥培训")
         #expect(a.slots.region == "迁西县")
