@@ -193,15 +193,7 @@ public struct QueryAnalyzer: Sendable {
                    let asked = lexicon.intents[last.text], let own = lexicon.intents[w], asked != own {
                     continue
                 }
-                var u: QueryUnit
-                if modifiesNoun(pieces, at: k) {
-                    // 登记证明的作用: an intent noun between a topic and 的 + noun names a thing, not what is asked.
-                    let full = (lexicon.abbreviations[w] ?? []).map { termsOf($0) }
-                    u = QueryUnit(text: w, terms: termsOf(w), alternatives: full + (lexicon.synonyms[w] ?? []).map { termsOf($0) },
-                                  role: .topic, chars: Array(w.unicodeScalars), fullForms: full.count)
-                } else {
-                    u = unit(forLexiconWord: w, slots: &result.slots)
-                }
+                let u = unit(forLexiconWord: w, slots: &result.slots, inNounPhrase: modifiesNoun(pieces, at: k))
                 if let last = result.units.last, yieldsIntent(last, to: u), let intent = lexicon.intents[last.text] {
                     result.units.removeLast()
                     yielded.insert(intent)
@@ -277,7 +269,9 @@ public struct QueryAnalyzer: Sendable {
 
     static let interrogatives = ["什么", "啥", "哪些"]
 
-    func unit(forLexiconWord w: String, slots: inout QuerySlots) -> QueryUnit {
+    /// `inNounPhrase`: an intent noun between a topic and 的 + noun (登记证明的作用) names a thing, not what is
+    /// asked; it stays a topic word.
+    func unit(forLexiconWord w: String, slots: inout QuerySlots, inNounPhrase: Bool = false) -> QueryUnit {
         var role = QueryUnit.Role.topic
         if let kind = lexicon.kindWords[w] {
             slots.kinds.insert(kind)
@@ -290,7 +284,7 @@ public struct QueryAnalyzer: Sendable {
         let full = (lexicon.abbreviations[w] ?? []).map { termsOf($0) }
         var alternatives = full + (lexicon.synonyms[w] ?? []).map { termsOf($0) }
         alternatives += prefixForms(w).map { termsOf($0) }
-        if let intent = lexicon.intents[w] {
+        if let intent = lexicon.intents[w], !inNounPhrase {
             slots.intents.insert(intent)
             role = .hint
             // 要求 asks for what 条件 answers: every word of the intent stands for it.
