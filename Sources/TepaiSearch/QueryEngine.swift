@@ -110,13 +110,15 @@ public struct QueryEngine: Sendable {
 
         let candidates = topK(scores: scores, k: max(limit, tuning.rerankDepth), adjust: makeAdjustment(q.slots, today))
         var hits = rerank(candidates, q, today: today, keep: max(limit, 5))
-        if let first = hits.first, shouldDecline(first),
-           let k = hits.indices.dropFirst().first(where: { !shouldDecline(hits[$0]) }),
+        guard let first = hits.first else { return declined("知识库里没有与问题相关的词") }
+        var declines = shouldDecline(first)
+        if declines, let k = hits.indices.dropFirst().first(where: { !shouldDecline(hits[$0]) }),
            hits[k].score >= first.score * tuning.coveringScoreRatio {
             hits.insert(hits.remove(at: k), at: 0)
+            declines = false
         }
-        guard let best = hits.first else { return declined("知识库里没有与问题相关的词") }
-        if shouldDecline(best) {
+        let best = hits[0]
+        if declines {
             let missing = missing(topics, doc: index.idIndex[best.entry.id] ?? 0)
             let reason = missing.isEmpty
                 ? String(format: "最接近的条目只覆盖了问题的 %.0f%%", best.headCoverage * 100)
