@@ -32,7 +32,10 @@ let package = Package(
             swiftSettings: strict),
         .target(
             name: "TepaiStore",
-            dependencies: ["TepaiCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "TepaiCore", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
             swiftSettings: strict),
         // The PostgreSQL backend lives in its own module so postgres-nio (and its NIO/SSL graph) is
         // linked only into the binary and the tests that can choose it.

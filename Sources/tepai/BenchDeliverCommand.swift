@@ -17,6 +17,7 @@ struct BenchDeliverCommand: AsyncParsableCommand {
     @Option(help: "Channels (robots).") var channels = 100
     @Option(help: "Messages claimed per outbox pass.") var claim = 256
     @Option(help: "Outbox passes sending at once.") var passes = 3
+    @Option(help: "Transfers the curl multi handle runs at once.") var transfers = 128
     @Option(help: "Database file (deleted first), or a postgres:// URL (its outbox emptied first).")
     var db = "/tmp/tepai-bench-deliver.sqlite"
     @Flag(help: "Only empty the outbox and enqueue the messages (for --drain-only replicas).") var enqueueOnly = false
@@ -51,7 +52,7 @@ struct BenchDeliverCommand: AsyncParsableCommand {
         }
         var logger = Logger(label: "bench")
         logger.logLevel = .error
-        var worker = OutboxWorker(outbox: outbox, sender: ChannelSender(transport: CurlTransport(), logger: logger),
+        var worker = OutboxWorker(outbox: outbox, sender: ChannelSender(transport: CurlTransport(maxTransfers: transfers), logger: logger),
                                   limiter: RobotRateLimiter(enabled: false), channels: ChannelDirectory(configs), logger: logger)
         worker.batchSize = claim
         worker.passesInFlight = passes
@@ -146,7 +147,7 @@ extension BenchDeliverCommand {
     func sendWithoutOutbox() async throws {
         var logger = Logger(label: "bench")
         logger.logLevel = .error
-        let sender = ChannelSender(transport: CurlTransport(), logger: logger)
+        let sender = ChannelSender(transport: CurlTransport(maxTransfers: transfers), logger: logger)
         let configs = (0..<channels).map { ChannelConfig(name: "c\($0)", platform: .json, url: "\(sink)/hook/\($0)", format: "text") }
         let perChannel = messages / max(1, channels)
         let started = ContinuousClock.now

@@ -22,6 +22,30 @@ import TepaiStore
         #expect(stored.first?.content == "内容 a" && stored.first?.url == "https://x.example/a" && stored.first?.id != nil)
     }
 
+    /// Claims and records read and bind columns by position on SQLite: every field must come back as written,
+    /// including empty text, a missing url, non-BMP characters and quotes in an error message.
+    @Test(arguments: Backend.allCases) func aClaimedMessageComesBackAsEnqueued(_ backend: Backend) async throws {
+        guard let db = try await backend.fresh() else { return }
+        let o = try await db.open().makeOutbox()
+        var odd = OutboxMessage(idempotencyKey: "k'x;--", channel: "县局群", title: "", content: "第1条 😀 \"引号\" 𠀀",
+                                url: nil, part: 2, parts: 3, now: 1000.25)
+        odd.nextAttemptAt = 999.5
+        try await o.enqueue([odd, Self.message("b")])
+        let claimed = try await o.claim(limit: 1, now: 1001, held: [])
+        #expect(claimed.count == 1)
+        guard let got = claimed.first else { return }
+        #expect(got.idempotencyKey == "k'x;--" && got.channel == "县局群" && got.title == "" && got.url == nil)
+        #expect(got.content == "第1条 😀 \"引号\" 𠀀" && got.part == 2 && got.parts == 3)
+        #expect(got.status == .sending && got.attempts == 1 && got.claimedAt == 1001 && got.createdAt == 1000.25)
+        #expect(got.nextAttemptAt == 999.5 && got.lastError == nil && got.deliveredAt == nil && got.id != nil)
+        try await o.record(got, result: .retry(code: 45009, message: "api freq \"out\" of limit"), latencyMs: 7.5, now: 1002, random: 0)
+        let log = try await o.deliveryLog()
+        #expect(log.count == 1 && log.first?.message == "api freq \"out\" of limit" && log.first?.code == 45009)
+        #expect(log.first?.channel == "县局群" && log.first?.latencyMs == 7.5 && log.first?.outboxID == got.id)
+        let stored = try await o.messages(keys: ["k'x;--"])
+        #expect(stored.first?.lastError == "45009: api freq \"out\" of limit" && stored.first?.status == .pending)
+    }
+
     @Test(arguments: Backend.allCases) func messagesOfHeldChannelsWaitUntouched(_ backend: Backend) async throws {
         guard let db = try await backend.fresh() else { return }
         let o = try await db.open().makeOutbox()
