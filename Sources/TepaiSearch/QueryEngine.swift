@@ -13,6 +13,8 @@ public struct Hit: Sendable {
     public var headCoverage: Float
     /// The longest piece of the question (or of a lexicon form of it) found as is in title, aliases or tags.
     public var longestHeadMatch: Int
+    /// `score` with whole-entry coverage counted in: orders the answer once the bot has decided to answer.
+    var answerScore: Float = 0
 }
 
 /// The outcome of one question.
@@ -76,6 +78,10 @@ public struct RankingTuning: Sendable {
     public var headBonus: Float = 1.0
     public var phraseBonus: Float = 0.0
     public var intentBonus: Float = 1.0
+    /// Once the bot answers, an entry's score counts whole-entry coverage at this weight: of two sibling FAQs,
+    /// the one whose body holds the question's remaining word (职称) goes first. The decision to answer is
+    /// taken before, on the ranking without it, so it cannot make the bot answer more off-topic questions.
+    public var wholeBonus: Float = 1.0
     /// The largest product of the slot adjustments above, for pruning in top-k selection.
     public var maxBoost: Float { kindBoost * regionMatchBoost * upcomingBoost }
     public init() {}
@@ -109,13 +115,19 @@ public struct QueryEngine: Sendable {
         guard scores.contains(where: { $0 > 0 }) else { return declined("知识库里没有与问题相关的词") }
 
         let candidates = topK(scores: scores, k: max(limit, tuning.rerankDepth), adjust: makeAdjustment(q.slots, today))
-        var hits = rerank(candidates, q, today: today, keep: max(limit, 5))
+        var hits = rerank(candidates, q, today: today)
         guard let first = hits.first else { return declined("知识库里没有与问题相关的词") }
         var declines = shouldDecline(first)
         if declines, let k = hits.indices.dropFirst().first(where: { !shouldDecline(hits[$0]) }),
            hits[k].score >= first.score * tuning.coveringScoreRatio {
             hits.insert(hits.remove(at: k), at: 0)
             declines = false
+        } else if !declines {
+            // Whether to answer is decided on the ranking above; which entry answers, on how much of the
+            // question each one holds as well.
+            hits = hits.enumerated().sorted { a, b in
+                a.element.answerScore > b.element.answerScore || (a.element.answerScore == b.element.answerScore && a.offset < b.offset)
+            }.map(\.element)
         }
         let best = hits[0]
         if declines {
@@ -244,7 +256,7 @@ public struct QueryEngine: Sendable {
     /// Second stage over the best candidates: evidence BM25 does not see — how much of the question the
     /// entry's title, aliases and tags hold (as a whole phrase, and character by character), and whether
     /// they answer the asked intent (条件, 时间, 材料 …), which separates sibling entries of one topic.
-    func rerank(_ candidates: [(doc: Int, score: Float)], _ q: AnalyzedQuery, today: LocalDate, keep: Int) -> [Hit] {
+    func rerank(_ candidates: [(doc: Int, score: Float)], _ q: AnalyzedQuery, today: LocalDate) -> [Hit] {
         let topics = q.topicUnits
         let hints = q.units.filter { $0.role == .hint }
         let topicWeights = topics.map(characterWeights)
@@ -258,11 +270,11 @@ public struct QueryEngine: Sendable {
             return (c.doc, c.score * (1 + tuning.headBonus * head + tuning.intentBonus * hintHits), head)
         }
         ranked.sort { $0.score > $1.score || ($0.score == $1.score && $0.doc < $1.doc) }
-        // Whole-entry coverage and the phrase check matter only for what is returned and the decline rule.
-        return ranked.prefix(keep).map { r in
+        return ranked.map { r in
             let e = index.entries[r.doc]
-            return Hit(entry: e, score: r.score, ended: isPast(e, today), coverage: coverage(topics, q.slots, doc: r.doc, today: today, weights: topicWeights),
-                       headCoverage: r.head, longestHeadMatch: longestHeadMatch(q.units, doc: r.doc))
+            let whole = coverage(topics, q.slots, doc: r.doc, today: today, weights: topicWeights)
+            return Hit(entry: e, score: r.score, ended: isPast(e, today), coverage: whole, headCoverage: r.head,
+                       longestHeadMatch: longestHeadMatch(q.units, doc: r.doc), answerScore: r.score * (1 + tuning.wholeBonus * whole))
         }
     }
 
@@ -541,6 +553,7 @@ extension RankingTuning {
         case "headBonus": headBonus = value
         case "phraseBonus": phraseBonus = value
         case "intentBonus": intentBonus = value
+        case "wholeBonus": wholeBonus = value
         case "rerankDepth": rerankDepth = Int(value)
         case "maxTermShare": maxTermShare = value
         case "maxUnigramShare": maxUnigramShare = value

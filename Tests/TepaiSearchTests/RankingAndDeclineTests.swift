@@ -43,6 +43,32 @@ import TepaiCore
         #expect(month.map(\.ended) == [false, false, true, true])
     }
 
+    /// Sibling FAQs of one topic: the title of 职责 shares a character with the question, the body of 选派 holds
+    /// its word. The answer goes to the entry covering more of the question; the decline decision is unchanged.
+    @Test func ofTwoSiblingsTheOneCoveringTheWholeQuestionAnswers() {
+        var siblings = [
+            Entry(id: "tpy-duty", kind: .faq, title: "科技特派员要承担哪些职责？",
+                  body: "科技特派员深入农村和企业开展技术咨询、指导和培训，特派员每年服务时间不少于30天。", tags: ["科技特派员"]),
+            Entry(id: "tpy-select", kind: .faq, title: "科技特派员是怎么选派的？",
+                  body: "由县级科技部门组织推荐，个人自愿报名，单位同意后上报。报名人员一般应熟悉农业生产，具有中级以上专业技术职称，经审核后公布名单，聘期两年。", tags: ["科技特派员"]),
+        ]
+        // Other entries speak of 职称 too, so the word weighs little in BM25 against 特派员.
+        let others = (1...2).map { i in
+            Entry(id: "other-\(i)", kind: .policy, title: "第\(i)批专业技术职称评审通知", body: "职称评审工作安排。")
+        }
+        siblings += others
+        var without = RankingTuning()
+        without.wholeBonus = 0
+        let plain = Fixtures.engine(siblings, tuning: without).search("特派员要什么职称", today: Fixtures.today)
+        let whole = Fixtures.engine(siblings).search("特派员要什么职称", today: Fixtures.today)
+        #expect(plain.hits.first?.entry.id == "tpy-duty")
+        #expect(whole.hits.first?.entry.id == "tpy-select")
+        for q in ["特派员要什么学历", "消防验收怎么办"] {
+            #expect(Fixtures.engine(siblings).search(q, today: Fixtures.today).declined == Fixtures.engine(siblings, tuning: without).search(q, today: Fixtures.today).declined)
+        }
+        #expect(Fixtures.engine(siblings).search("特派员要什么学历", today: Fixtures.today).declined)
+    }
+
     @Test func partialSelectionMatchesSorting() {
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<200 {
