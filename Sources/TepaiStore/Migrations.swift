@@ -152,6 +152,14 @@ enum Migrations {
             // the console reads its newest rows backwards (`recentDeliveries`).
             try db.execute(sql: "DROP INDEX IF EXISTS delivery_log_channel")
         }
+        m.registerMigration("v9-outbox-pending-index") { db in
+            // Only pending messages are looked up by due time (claims, the next wake-up). Indexing every row
+            // by (status, next_attempt_at) moved each message's index entry twice more on its way to
+            // delivered (pending → sending → delivered); a partial index is written once on enqueue and once
+            // on claim. Status counts (metrics, console) scan the table, as the delivery-log counts already do.
+            try db.execute(sql: "DROP INDEX IF EXISTS outbox_due")
+            try db.execute(sql: "CREATE INDEX outbox_pending ON outbox(next_attempt_at) WHERE status = 'pending'")
+        }
         return m
     }
 }
