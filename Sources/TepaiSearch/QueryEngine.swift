@@ -115,7 +115,7 @@ public struct QueryEngine: Sendable {
         guard scores.contains(where: { $0 > 0 }) else { return declined("知识库里没有与问题相关的词") }
 
         let candidates = topK(scores: scores, k: max(limit, tuning.rerankDepth), adjust: makeAdjustment(q.slots, today))
-        var hits = rerank(candidates, q, today: today)
+        var hits = rerank(candidates, q, today: today, keep: max(limit, 5))
         guard let first = hits.first else { return declined("知识库里没有与问题相关的词") }
         var declines = shouldDecline(first)
         if declines, let k = hits.indices.dropFirst().first(where: { !shouldDecline(hits[$0]) }),
@@ -256,7 +256,7 @@ public struct QueryEngine: Sendable {
     /// Second stage over the best candidates: evidence BM25 does not see — how much of the question the
     /// entry's title, aliases and tags hold (as a whole phrase, and character by character), and whether
     /// they answer the asked intent (条件, 时间, 材料 …), which separates sibling entries of one topic.
-    func rerank(_ candidates: [(doc: Int, score: Float)], _ q: AnalyzedQuery, today: LocalDate) -> [Hit] {
+    func rerank(_ candidates: [(doc: Int, score: Float)], _ q: AnalyzedQuery, today: LocalDate, keep: Int) -> [Hit] {
         let topics = q.topicUnits
         let hints = q.units.filter { $0.role == .hint }
         let topicWeights = topics.map(characterWeights)
@@ -270,7 +270,8 @@ public struct QueryEngine: Sendable {
             return (c.doc, c.score * (1 + tuning.headBonus * head + tuning.intentBonus * hintHits), head)
         }
         ranked.sort { $0.score > $1.score || ($0.score == $1.score && $0.doc < $1.doc) }
-        return ranked.map { r in
+        // Whole-entry coverage and the phrase check matter only for what is returned and the decline rule.
+        return ranked.prefix(keep).map { r in
             let e = index.entries[r.doc]
             let whole = coverage(topics, q.slots, doc: r.doc, today: today, weights: topicWeights)
             return Hit(entry: e, score: r.score, ended: isPast(e, today), coverage: whole, headCoverage: r.head,
