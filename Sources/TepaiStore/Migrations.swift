@@ -160,6 +160,34 @@ enum Migrations {
             try db.execute(sql: "DROP INDEX IF EXISTS outbox_due")
             try db.execute(sql: "CREATE INDEX outbox_pending ON outbox(next_attempt_at) WHERE status = 'pending'")
         }
+        m.registerMigration("v10-outbox-plain-rowids") { db in
+            // AUTOINCREMENT made SQLite rewrite its sqlite_sequence row after every insert, one more B-tree
+            // write per message enqueued and per attempt logged. Neither table deletes rows, so plain rowids
+            // (INTEGER PRIMARY KEY) give the same ever-growing ids. SQLite cannot drop AUTOINCREMENT in
+            // place: each table is copied into a new one, ids kept.
+            try db.execute(sql: """
+                CREATE TABLE outbox_v10 ("id" INTEGER PRIMARY KEY, "idempotency_key" TEXT NOT NULL UNIQUE,
+                    "channel" TEXT NOT NULL, "title" TEXT NOT NULL, "content" TEXT NOT NULL, "url" TEXT,
+                    "part" INTEGER NOT NULL, "parts" INTEGER NOT NULL, "status" TEXT NOT NULL,
+                    "attempts" INTEGER NOT NULL DEFAULT 0, "next_attempt_at" DOUBLE NOT NULL, "claimed_at" DOUBLE,
+                    "last_error" TEXT, "created_at" DOUBLE NOT NULL, "delivered_at" DOUBLE);
+                INSERT INTO outbox_v10 (id, idempotency_key, channel, title, content, url, part, parts, status, attempts,
+                                        next_attempt_at, claimed_at, last_error, created_at, delivered_at)
+                    SELECT id, idempotency_key, channel, title, content, url, part, parts, status, attempts,
+                           next_attempt_at, claimed_at, last_error, created_at, delivered_at FROM outbox;
+                DROP TABLE outbox;
+                ALTER TABLE outbox_v10 RENAME TO outbox;
+                CREATE INDEX outbox_pending ON outbox(next_attempt_at) WHERE status = 'pending';
+                CREATE TABLE delivery_log_v10 ("id" INTEGER PRIMARY KEY, "outbox_id" INTEGER NOT NULL,
+                    "channel" TEXT NOT NULL, "at" DOUBLE NOT NULL, "outcome" TEXT NOT NULL, "code" INTEGER,
+                    "message" TEXT, "latency_ms" DOUBLE);
+                INSERT INTO delivery_log_v10 (id, outbox_id, channel, at, outcome, code, message, latency_ms)
+                    SELECT id, outbox_id, channel, at, outcome, code, message, latency_ms FROM delivery_log;
+                DROP TABLE delivery_log;
+                ALTER TABLE delivery_log_v10 RENAME TO delivery_log;
+                DELETE FROM sqlite_sequence WHERE name IN ('outbox', 'delivery_log');
+                """)
+        }
         return m
     }
 }
