@@ -74,7 +74,7 @@ public struct RankingTuning: Sendable {
     /// Below this many entries every term is scored (the seed knowledge base and most real ones).
     public var unigramPruneFloor = 2000
     /// Candidates passed to the second stage.
-    public var rerankDepth = 15
+    public var rerankDepth = 10
     public var headBonus: Float = 1.0
     public var phraseBonus: Float = 0.0
     public var intentBonus: Float = 1.0
