@@ -113,7 +113,12 @@ public struct QueryAnalyzer: Sendable {
         var i = 0
         while i < q.count {
             if let (range, used) = time.parse(q, at: i) {
-                result.slots.dateRange = range
+                // 每月初, 每周五: a recurring time narrows nothing down; 每 and the time both drop out.
+                if case .han("每") = pieces.last {
+                    pieces.removeLast()
+                } else {
+                    result.slots.dateRange = range
+                }
                 pieces.append(.gap)
                 i += used
                 continue

@@ -198,6 +198,16 @@ import TepaiCore
         #expect(a.units.contains { $0.text.contains("中小企业") })
     }
 
+    @Test func aRecurringTimeIsNoTimeSlot() {
+        for q in ["每月初有什么培训", "每周五有讲座吗", "每月底要报什么"] {
+            let a = analyze(q)
+            #expect(a.slots.dateRange == nil && !a.units.contains { $0.text.contains("每") }, "\(q)")
+        }
+        // Control: the same times without 每 are read.
+        #expect(analyze("月初有什么培训").slots.dateRange?.to.description == "2026-11-10")
+        #expect(analyze("周五有讲座吗").slots.dateRange != nil)
+    }
+
     @Test func regionAndMonthSlots() {
         let a = analyze("迁西下个月有啥培训")
         #expect(a.slots.region == "迁西县")
