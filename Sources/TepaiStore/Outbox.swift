@@ -44,30 +44,6 @@ public struct OutboxMessage: Sendable, Equatable, Codable, FetchableRecord, Pers
     }
 
     public mutating func didInsert(_ inserted: InsertionSuccess) { id = inserted.rowID }
-
-    /// Read by column name, not through `Decodable`: every claim decodes a batch of these, and the generic
-    /// decoder cost more than the claiming statement itself.
-    public init(row: Row) throws {
-        id = row["id"]
-        idempotencyKey = row["idempotency_key"]
-        channel = row["channel"]
-        title = row["title"]
-        content = row["content"]
-        url = row["url"]
-        part = row["part"]
-        parts = row["parts"]
-        let raw: String = row["status"]
-        guard let status = Status(rawValue: raw) else {
-            throw StoreError("outbox row \(id.map(String.init) ?? "?") has an unknown status \"\(raw)\"")
-        }
-        self.status = status
-        attempts = row["attempts"]
-        nextAttemptAt = row["next_attempt_at"]
-        claimedAt = row["claimed_at"]
-        lastError = row["last_error"]
-        createdAt = row["created_at"]
-        deliveredAt = row["delivered_at"]
-    }
 }
 
 extension OutboxMessage {
@@ -77,7 +53,9 @@ extension OutboxMessage {
         claimed_at, last_error, created_at, delivered_at
         """
 
-    /// A row of `columnList`, read by index: claims decode thousands of these a second.
+    /// A row of `columnList`, read by index: claims decode thousands of these a second, and GRDB's
+    /// `Decodable` path (still used by the occasional lookup, `messages(keys:)`) cost more than the claiming
+    /// statement itself.
     init(direct row: DirectRow) throws {
         self.init(idempotencyKey: row.text(1), channel: row.text(2), title: row.text(3), content: row.text(4),
                   url: row.optionalText(5), part: row.int(6), parts: row.int(7), now: row.double(13))
