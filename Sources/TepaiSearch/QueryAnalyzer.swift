@@ -184,11 +184,14 @@ public struct QueryAnalyzer: Sendable {
             case .latin(let w):
                 flushRun()
                 let scalars = Array(w.unicodeScalars)
-                let alternatives = (lexicon.abbreviations[w] ?? []).map { termsOf($0) }
+                let full = (lexicon.abbreviations[w] ?? []).map { termsOf($0) }
+                // gb14925 also finds GB 14925 (see `Tokenizer.parts`).
+                let parts = Tokenizer.parts(scalars[...])
+                let alternatives = full + (parts.isEmpty ? [] : [parts.map { Term.word($0) }])
                 // A bare number (2027, 60, 15) refines a question but is not its topic: scored, never required.
                 let isNumber = scalars.allSatisfy { (0x30...0x39).contains($0.value) }
                 result.units.append(QueryUnit(text: w, terms: [.word(scalars[...])], alternatives: alternatives,
-                                              role: isNumber && alternatives.isEmpty ? .hint : .topic, chars: [], fullForms: alternatives.count))
+                                              role: isNumber && alternatives.isEmpty ? .hint : .topic, chars: [], fullForms: full.count))
             case .word(let w):
                 flushRun()
                 // 网址是多少, 电话多少: the quantity word asks for the value of the intent noun before it;

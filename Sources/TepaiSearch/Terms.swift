@@ -26,8 +26,25 @@ public struct Term: Hashable, Sendable, Comparable {
 }
 
 /// Splits normalised text into terms: each Han run gives its characters (optionally) and adjacent pairs;
-/// each Latin/number run gives one word.
+/// each Latin/number run gives one word and, when it mixes letters and digits, its letter and digit parts
+/// too (see `parts`).
 public enum Tokenizer {
+    /// The letter and digit parts of a run that mixes both (gb14925 → gb, 14925); empty otherwise. Entries
+    /// write standards and models with a space (GB 14925, ISO 9001), questions without one (gb14925), and
+    /// queries lose their spaces: both sides index the parts, so either spelling finds the other.
+    public static func parts(_ run: ArraySlice<Unicode.Scalar>) -> [ArraySlice<Unicode.Scalar>] {
+        func isDigit(_ s: Unicode.Scalar) -> Bool { (0x30...0x39).contains(s.value) }
+        guard run.contains(where: isDigit), run.contains(where: { !isDigit($0) }) else { return [] }
+        var out: [ArraySlice<Unicode.Scalar>] = []
+        var start = run.startIndex
+        for k in run.indices.dropFirst() where isDigit(run[k]) != isDigit(run[k - 1]) {
+            out.append(run[start..<k])
+            start = k
+        }
+        out.append(run[start...])
+        return out
+    }
+
     public static func forEachTerm(_ s: [Unicode.Scalar], unigrams: Bool, _ body: (Term) -> Void) {
         var i = 0
         let n = s.count
@@ -43,6 +60,7 @@ public enum Tokenizer {
                 var j = i
                 while j < n, !TextNormalizer.isHan(s[j].value), s[j] != TextNormalizer.breakScalar { j += 1 }
                 body(.word(s[i..<j]))
+                for part in parts(s[i..<j]) { body(.word(part)) }
                 i = j
             }
         }

@@ -262,6 +262,36 @@ import TepaiCore
         #expect(!a.topicUnits.contains { $0.text == "2027" })
     }
 
+    @Test func lettersAndDigitsOfOneRunAreAlsoTheirParts() {
+        #expect(Tokenizer.parts(Array("gb14925".unicodeScalars)[...]).map { String(String.UnicodeScalarView($0)) } == ["gb", "14925"])
+        #expect(Tokenizer.parts(Array("iso9001v2".unicodeScalars)[...]).count == 4)
+        // A run of one class has no parts: it is its own word.
+        #expect(Tokenizer.parts(Array("2027".unicodeScalars)[...]).isEmpty)
+        #expect(Tokenizer.parts(Array("cto".unicodeScalars)[...]).isEmpty)
+    }
+
+    @Test func aStandardFindsItsEntryWithOrWithoutASpace() {
+        let entries = [
+            Entry(id: "lab-env", kind: .faq, title: "动物房环境要达到什么标准？", body: "饲育环境和设施须符合国家标准GB 14925的要求。",
+                  tags: ["实验动物"]),
+            Entry(id: "quality", kind: .faq, title: "质量管理体系认证有补贴吗？", body: "通过ISO9001认证的企业可申请一次性补助。",
+                  tags: ["认证"]),
+            Entry(id: "noise", kind: .faq, title: "技术合同在哪里登记？", body: "到市技术合同登记站办理。", tags: ["技术合同"]),
+        ]
+        let engine = Fixtures.engine(entries)
+        func top(_ q: String) -> String? {
+            let o = engine.search(q, today: Fixtures.today)
+            return o.declined ? nil : o.hits.first?.entry.id
+        }
+        // The entry writes GB 14925 with a space, the question without one. A question's spaces vanish, so
+        // ISO 9001 is the entry's ISO9001 as before.
+        #expect(top("GB14925标准") == "lab-env")
+        #expect(top("ISO 9001认证补贴") == "quality")
+        // Every part must be there: another standard of the same series is not this one.
+        #expect(top("GB14925") == "lab-env")
+        #expect(top("GB14924") == nil)
+    }
+
     @Test func sentenceFinalParticlesNeverBind() {
         // Even if an alias had 库吗, 吗 at the end of a question is a particle.
         let a = analyze("科小能入库吗")
