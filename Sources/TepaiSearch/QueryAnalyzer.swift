@@ -429,8 +429,15 @@ public struct QueryAnalyzer: Sendable {
                 let sound = pinyin.pinyin(original)
                 let candidates = pos == k + 1
                     ? index.headBigramSeconds(after: q[k]) : index.headBigramFirsts(before: q[k + 1])
+                // The character's pair with its other neighbour, if the store has it anywhere (利益, once, in a
+                // body): a candidate must not trade it for a pair the store never has (人员利益 → 人员离益).
+                let keptPair = isHan(other) && (pos < other ? index.documentFrequency(.bigram(q[pos], q[other]))
+                                                             : index.documentFrequency(.bigram(q[other], q[pos]))) > 0
                 for c in candidates where c != original && !isFunctionChar(c) {
                     guard pinyin.pinyin(c) == sound || (lexicon.lookalikes[original]?.contains(c) ?? false) else { continue }
+                    if keptPair, (pos < other ? index.documentFrequency(.bigram(c, q[other])) : index.documentFrequency(.bigram(q[other], c))) == 0 {
+                        continue
+                    }
                     let gain = knownNeighbours(pos, c) - before
                     let df = pos == k + 1 ? index.documentFrequency(.bigram(q[k], c)) : index.documentFrequency(.bigram(c, q[k + 1]))
                     guard gain > 0 else { continue }

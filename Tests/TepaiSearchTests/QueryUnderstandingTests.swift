@@ -184,6 +184,20 @@ import TepaiCore
         #expect(analyze("圆蛋方").corrections.isEmpty)
     }
 
+    @Test func aCorrectionNeverTradesAPairTheStoreHasForOneItLacks() {
+        let startup = Entry(id: "leave", kind: .policy, title: "科研人员离岗创业办法", body: "科研人员离岗创业期间保留人事关系。", tags: ["离岗创业"])
+        let rules = Entry(id: "rules", kind: .faq, title: "评审专家要遵守哪些规定？", body: "专家与项目有利益关系的，应当主动回避。", tags: ["专家"])
+        func corrections(_ entries: [Entry]) -> [String] {
+            let engine = Fixtures.engine(entries)
+            return engine.analyzer.analyze("评审人员利益回避", index: engine.index, today: Fixtures.today).corrections
+        }
+        // 利益 is in one body: 利 stays, although 员离 (人员离岗) is a title pair and 离 sounds like 利.
+        #expect(corrections([startup, rules]).isEmpty)
+        // Control: without any 利益 in the store, the same question is mended towards 人员离岗.
+        let noInterest = Entry(id: "rules", kind: .faq, title: "评审专家要遵守哪些规定？", body: "专家不得从评审的项目获得收益，应当主动回避。", tags: ["专家"])
+        #expect(corrections([startup, noInterest]) == ["利→离"])
+    }
+
     @Test func partsOfAMonthNarrowTheTimeSlot() {
         let late = analyze("12月下旬开平有啥活动").slots.dateRange
         #expect(late?.from.description == "2026-12-21" && late?.to.description == "2026-12-31")
