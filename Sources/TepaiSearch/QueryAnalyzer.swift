@@ -8,6 +8,8 @@ public struct QuerySlots: Sendable, Equatable {
     public var intents: Set<Intent> = []
     /// A generic event word (活动, 安排) without a specific kind.
     public var mentionsEvents = false
+    /// 有啥活动, 有活动吗: the question asks which events there are, so 活动 means events even without a time.
+    public var asksWhichEvents = false
 
     public var wantsEvent: Bool { mentionsEvents || kinds.contains(.training) || kinds.contains(.matching) }
 }
@@ -64,6 +66,7 @@ public struct QueryAnalyzer: Sendable {
     public let pinyin: PinyinTable
 
     static let genericEventWords = ["活动", "安排", "会议"]
+    static let whichEventsPhrases = ["啥活动", "什么活动", "哪些活动", "有活动"]
     /// "How" words: followed by a verb (怎么登记, 咋申请) they ask for the procedure.
     static let howWords: Set<String> = ["怎么", "怎样", "咋", "如何", "怎么样"]
     let words: WordTrie
@@ -216,6 +219,9 @@ public struct QueryAnalyzer: Sendable {
         // Only when no other intent word says what is asked (怎么登记 vs 怎么登记要什么材料).
         if let howUnit, !result.units.contains(where: { $0.role == .hint && lexicon.intents[$0.text] != nil }) {
             result.units.append(howUnit)
+        }
+        if result.slots.mentionsEvents, Self.whichEventsPhrases.contains(where: { result.normalized.contains($0) }) {
+            result.slots.asksWhichEvents = true
         }
         for k in result.units.indices { result.units[k].charWeights = result.units[k].chars.map { index.charIDF($0) } }
         return result

@@ -284,8 +284,9 @@ public struct QueryEngine: Sendable {
         let t = tuning
         let facts = index.facts
         let kinds = Array(slots.kinds)
-        // 活动 alone is also a word of names (科技活动周, 研发活动); with a time (近期有啥科普活动) it asks for events.
-        let asksForEvents = kinds.contains(where: \.isEvent) || (slots.mentionsEvents && slots.dateRange != nil)
+        // 活动 alone is also a word of names (科技活动周, 研发活动); with a time (近期有啥科普活动) or asked for as
+        // such (双碳方面有啥活动) it asks for events.
+        let asksForEvents = kinds.contains(where: \.isEvent) || (slots.mentionsEvents && (slots.dateRange != nil || slots.asksWhichEvents))
         let region = slots.region.map { index.regionCode($0) }
         let todayNumber = Int32(today.dayNumber)
         let range = slots.dateRange.map { (Int32($0.from.dayNumber), Int32($0.to.dayNumber)) }
@@ -499,8 +500,9 @@ public struct QueryEngine: Sendable {
             if e.region == index.regionCode(region) { covered += slotWeight }
         }
         let asksForEvents = slots.kinds.contains(where: \.isEvent)
-        // A bare 活动 counts only with a time or place that makes it an event question (see makeAdjustment).
-        if asksForEvents || (slots.mentionsEvents && (slots.dateRange != nil || slots.region != nil)) {
+        // A bare 活动 counts only with a time, a place or a question about it that makes it an event question
+        // (see makeAdjustment).
+        if asksForEvents || (slots.mentionsEvents && (slots.dateRange != nil || slots.region != nil || slots.asksWhichEvents)) {
             total += slotWeight
             if asksForEvents ? slots.kinds.contains(e.kind) && e.kind.isEvent : e.kind.isEvent { covered += slotWeight }
         }

@@ -26,6 +26,21 @@ import TepaiCore
         #expect(engine.search("遵化下个月有啥培训", today: Fixtures.today).declined)
     }
 
+    @Test func askingWhichActivitiesThereAreIsAnEventQuestionWithoutATime() {
+        let entries = [
+            Entry(id: "plan", kind: .policy, title: "科技支撑双碳行动方案", body: "围绕双碳目标开展双碳科技攻关，推广双碳技术和示范应用。", tags: ["双碳"]),
+            Entry(id: "course", kind: .training, title: "双碳技术推广培训会", body: "介绍绿色低碳技术。", tags: ["双碳", "培训"],
+                  region: "丰润区", date: LocalDate("2026-12-10"), startsAt: LocalDateTime("2026-12-10T09:00")),
+        ]
+        let engine = Fixtures.engine(Fixtures.entries + entries)
+        func asks(_ q: String) -> Bool { engine.analyzer.analyze(q, index: engine.index, today: Fixtures.today).slots.asksWhichEvents }
+        #expect(asks("双碳方面有啥活动") && asks("双碳有活动吗") && asks("有哪些活动"))
+        // 活动 in a name, or without a question about it, is not such a question.
+        #expect(!asks("研发活动怎么归集") && !asks("双碳活动方案"))
+        let o = engine.search("双碳方面有啥活动", today: Fixtures.today)
+        #expect(!o.declined && o.hits.first?.entry.id == "course")
+    }
+
     @Test func questionsInTraditionalCharactersOrWithEmoticonsFindTheSameEntry() {
         #expect(top("技術合同在哪裡辦理") == "tc-where")
         #expect(top("高企认定需要什么条件[微笑]") == "hte-cond")
