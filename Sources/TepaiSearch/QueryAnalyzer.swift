@@ -75,6 +75,17 @@ public struct QueryAnalyzer: Sendable {
     /// What questions ask for (补贴, 贴息, 奖励: every intent's answer words) and routine acts and parties
     /// (延期, 登记, 企业: lexicon `routine_words`); they say nothing about whose business a question is.
     let neutralWords: Set<String>
+    /// The terms of each lexicon word and of the forms it brings (full forms, synonyms, prefix forms), and of
+    /// each intent's words and answer words, tokenised once here rather than in every question: a question
+    /// with an intent (有什么要求) otherwise tokenised forty-odd words, a tenth of its time.
+    let lexicalForms: [String: LexicalForms]
+    let intentForms: [Intent: [(word: String, terms: [Term])]]
+
+    struct LexicalForms: Sendable {
+        var terms: [Term]
+        var full: [[Term]]
+        var others: [[Term]]
+    }
 
     public init(lexicon: Lexicon, regions: RegionCatalog, pinyin: PinyinTable) {
         self.lexicon = lexicon
@@ -90,6 +101,17 @@ public struct QueryAnalyzer: Sendable {
         words = trie
         functionChars = Set(lexicon.functionWords.compactMap { $0.unicodeScalars.count == 1 ? $0.unicodeScalars.first : nil })
         neutralWords = Set(lexicon.intentAnswers.values.joined()).union(lexicon.routineWords)
+        var forms: [String: LexicalForms] = [:]
+        for w in lexical {
+            forms[w] = LexicalForms(terms: Self.terms(of: w), full: (lexicon.abbreviations[w] ?? []).map(Self.terms(of:)),
+                                    others: ((lexicon.synonyms[w] ?? []) + Self.prefixForms(w, lexicon)).map(Self.terms(of:)))
+        }
+        lexicalForms = forms
+        var byIntent: [Intent: [(word: String, terms: [Term])]] = [:]
+        for (intent, list) in lexicon.intentWords {
+            byIntent[intent] = (list + (lexicon.intentAnswers[intent] ?? [])).map { ($0, Self.terms(of: $0)) }
+        }
+        intentForms = byIntent
     }
 
     enum Piece {
@@ -295,24 +317,24 @@ public struct QueryAnalyzer: Sendable {
             slots.mentionsEvents = true
             role = .hint
         }
-        let full = (lexicon.abbreviations[w] ?? []).map { termsOf($0) }
-        var alternatives = full + (lexicon.synonyms[w] ?? []).map { termsOf($0) }
-        alternatives += prefixForms(w).map { termsOf($0) }
+        let forms = lexicalForms[w] ?? LexicalForms(terms: termsOf(w), full: [], others: [])
+        var alternatives = forms.full + forms.others
         if let intent = lexicon.intents[w], !inNounPhrase {
             slots.intents.insert(intent)
             role = .hint
-            // 要求 asks for what 条件 answers: every word of the intent stands for it.
-            alternatives += (lexicon.intentWords[intent] ?? []).filter { $0 != w }.map { termsOf($0) }
-            // 给多少钱 is answered by an entry called 扶持措施: the intent's answer words count as well.
-            alternatives += (lexicon.intentAnswers[intent] ?? []).filter { $0 != w }.map { termsOf($0) }
+            // 要求 asks for what 条件 answers: every word of the intent stands for it; and 给多少钱 is answered by an
+            // entry called 扶持措施: the intent's answer words count as well.
+            for form in intentForms[intent] ?? [] where form.word != w { alternatives.append(form.terms) }
         }
-        return QueryUnit(text: w, terms: termsOf(w), alternatives: alternatives, role: role, chars: Array(w.unicodeScalars),
-                         fullForms: full.count)
+        return QueryUnit(text: w, terms: forms.terms, alternatives: alternatives, role: role, chars: Array(w.unicodeScalars),
+                         fullForms: forms.full.count)
     }
 
     /// The full forms of the longest shorter abbreviation a lexicon word starts with, when the word has none
     /// of its own: 中介机构 (a synonym of 第三方机构) also stands for what 中介 does (技术转移机构).
-    func prefixForms(_ w: String) -> [String] {
+    func prefixForms(_ w: String) -> [String] { Self.prefixForms(w, lexicon) }
+
+    static func prefixForms(_ w: String, _ lexicon: Lexicon) -> [String] {
         let s = Array(w.unicodeScalars)
         guard lexicon.abbreviations[w] == nil, s.count > 2 else { return [] }
         for n in stride(from: s.count - 1, through: 2, by: -1) {
@@ -323,7 +345,9 @@ public struct QueryAnalyzer: Sendable {
     }
 
     /// Bigrams of a word, or its single character.
-    func termsOf(_ w: String) -> [Term] {
+    func termsOf(_ w: String) -> [Term] { Self.terms(of: w) }
+
+    static func terms(of w: String) -> [Term] {
         let s = Array(w.unicodeScalars)
         if s.count == 1 { return [.unigram(s[0])] }
         let terms = Tokenizer.terms(s, unigrams: false)

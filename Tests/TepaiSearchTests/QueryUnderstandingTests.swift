@@ -10,6 +10,24 @@ import TepaiCore
         #expect(TextNormalizer.normalize("２０２６年") == "2026年")
     }
 
+    @Test func theDirectFoldingIsFoundationsNFKCAndLowerCase() {
+        // Every character the direct map knows, mixed at random: the result must be what NFKC + lower case gives.
+        let alphabet = Array("AZaz09 !~&，。？！：；（）【】、“”‘’—　ＡＺａｚ０９＆～技术合同登记高企㐀".unicodeScalars)
+        var state: UInt64 = 42
+        for _ in 0..<300 {
+            var text = String.UnicodeScalarView()
+            for _ in 0..<12 {
+                state = state &* 6364136223846793005 &+ 1442695040888963407
+                text.append(alphabet[Int(state >> 33) % alphabet.count])
+            }
+            let s = String(text)
+            #expect(TextNormalizer.folded(s) == Array(s.precomposedStringWithCompatibilityMapping.lowercased().unicodeScalars), "\(s)")
+        }
+        // Other text takes Foundation's way: a compatibility ideograph and a circled digit.
+        #expect(TextNormalizer.foldedDirectly("\u{F900}") == nil && TextNormalizer.foldedDirectly("①") == nil)
+        #expect(TextNormalizer.normalize("①号文件") == "1号文件")
+    }
+
     @Test func traditionalCharactersFoldToSimplified() {
         #expect(TextNormalizer.normalize("技術合同怎麼登記") == "技术合同怎么登记")
         #expect(TextNormalizer.normalize("高新技術企業認定") == "高新技术企业认定")
