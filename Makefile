@@ -33,6 +33,11 @@ eval: seed
 	@rm -f data/blind-f.sqlite && $(TEPAI) import seeds/blind-f/entries.json --config $(CONFIG) --db data/blind-f.sqlite > /dev/null
 	@echo "== blind f dev (own store)";      $(TEPAI) eval --config $(CONFIG) --db data/blind-f.sqlite --now $(NOW) --queries seeds/blind-f/dev.json
 	@echo "== blind f held-out (own store)"; $(TEPAI) eval --config $(CONFIG) --db data/blind-f.sqlite --now $(NOW) --queries seeds/blind-f/heldout.json
+	@echo "== blind h dev (seed store)";      $(TEPAI) eval --config $(CONFIG) --now $(NOW) --queries seeds/blind-h/dev.json
+	@echo "== blind h held-out (seed store)"; $(TEPAI) eval --config $(CONFIG) --now $(NOW) --queries seeds/blind-h/heldout.json
+	@rm -f data/blind-g.sqlite && $(TEPAI) import seeds/blind-g/entries.json --config $(CONFIG) --db data/blind-g.sqlite > /dev/null
+	@echo "== blind g dev (own store)";      $(TEPAI) eval --config $(CONFIG) --db data/blind-g.sqlite --now $(NOW) --queries seeds/blind-g/dev.json
+	@echo "== blind g held-out (own store)"; $(TEPAI) eval --config $(CONFIG) --db data/blind-g.sqlite --now $(NOW) --queries seeds/blind-g/heldout.json
 
 bench: build
 	bench/run.sh
