@@ -124,8 +124,8 @@ public struct QueryAnalyzer: Sendable {
     }
 
     public func analyze(_ text: String, index: SearchIndex, today: LocalDate) -> AnalyzedQuery {
-        var q = TextNormalizer.scalars(ChatNoise.stripped(text), keepBreaks: false)
-        var result = AnalyzedQuery(original: text, normalized: String(String.UnicodeScalarView(q)))
+        var q = Self.digitsKeptApart(TextNormalizer.scalars(ChatNoise.stripped(text), keepBreaks: true))
+        var result = AnalyzedQuery(original: text, normalized: String(String.UnicodeScalarView(q.map { $0 == TextNormalizer.breakScalar ? " " : $0 })))
         let time = TimeSlotParser(today: today)
 
         // Correct typos first, on the raw scalars, so that lexicon and slot matching see the fixed word.
@@ -179,9 +179,12 @@ public struct QueryAnalyzer: Sendable {
             if TextNormalizer.isHan(s.value) {
                 pieces.append(.han(s))
                 i += 1
+            } else if s == TextNormalizer.breakScalar {
+                pieces.append(.gap)
+                i += 1
             } else {
                 var j = i
-                while j < q.count, !TextNormalizer.isHan(q[j].value) { j += 1 }
+                while j < q.count, !TextNormalizer.isHan(q[j].value), q[j] != TextNormalizer.breakScalar { j += 1 }
                 pieces.append(.latin(String(String.UnicodeScalarView(q[i..<j]))))
                 i = j
             }
@@ -405,6 +408,15 @@ public struct QueryAnalyzer: Sendable {
         return out
     }
 
+    /// A question's punctuation and spaces go, except between two digits: 107-1表 and 3.5万 are two numbers, as
+    /// the entries that write them are indexed (a document keeps a break wherever punctuation stood).
+    static func digitsKeptApart(_ q: [Unicode.Scalar]) -> [Unicode.Scalar] {
+        func isDigit(_ k: Int) -> Bool { k >= 0 && k < q.count && (0x30...0x39).contains(q[k].value) }
+        return q.indices.compactMap { k in
+            q[k] != TextNormalizer.breakScalar || (isDigit(k - 1) && isDigit(k + 1)) ? q[k] : nil
+        }
+    }
+
     /// A one-character function word (得, 的, 有, 要): rewriting into it cannot bring a topic word closer
     /// (一年得下乡 would become 一年的下乡 and leave 的 as a topic unit), and it is rewritten itself only
     /// between two topic characters (管里办法).
@@ -470,7 +482,9 @@ public struct QueryAnalyzer: Sendable {
                     }
                     let gain = knownNeighbours(pos, c) - before
                     let df = pos == k + 1 ? index.documentFrequency(.bigram(q[k], c)) : index.documentFrequency(.bigram(c, q[k + 1]))
-                    guard gain > 0 else { continue }
+                    // A function character is most often just that (儿子是农技员): it is rewritten only into one
+                    // that joins both its neighbours into words of the store (管里办法 → 管理办法).
+                    guard gain > 0, !function || gain >= 2 else { continue }
                     if let b = best, gain < b.gain || (gain == b.gain && df <= b.df) { continue }
                     best = (pos, c, gain, df)
                 }

@@ -187,6 +187,11 @@ import TepaiCore
         #expect(e.analyzer.analyze("项目经费管里办法", index: e.index, today: Fixtures.today).corrections == ["里→理"])
         // At a word's edge it stays: 市里 asks about the city level.
         #expect(e.analyzer.analyze("市里管理办法", index: e.index, today: Fixtures.today).corrections.isEmpty)
+        // A homophone that joins it to one neighbour only (子施, from 电子施工) is no mend: 是 is the copula.
+        let farm = Fixtures.engine(Fixtures.entries + [
+            Entry(id: "farm", kind: .policy, title: "电子施工图审查项目", body: "支持农技推广。", tags: ["农技"]),
+        ])
+        #expect(farm.analyzer.analyze("儿子是农技员", index: farm.index, today: Fixtures.today).corrections.isEmpty)
     }
 
     @Test func lookalikesOfTheShippedLexiconMendCommonSlips() {
@@ -300,6 +305,16 @@ import TepaiCore
         // A run of one class has no parts: it is its own word.
         #expect(Tokenizer.parts(Array("2027".unicodeScalars)[...]).isEmpty)
         #expect(Tokenizer.parts(Array("cto".unicodeScalars)[...]).isEmpty)
+    }
+
+    @Test func numbersSeparatedByPunctuationStayTwoNumbers() {
+        // Entries are indexed with a break where punctuation stood (107-1 → 107, 1); a question keeps it too,
+        // but only between digits: elsewhere its punctuation and spaces simply go.
+        let a = analyze("107-1表怎么填")
+        #expect(a.units.contains { $0.text == "107" } && a.units.contains { $0.text == "1" })
+        #expect(!a.units.contains { $0.text == "1071" })
+        #expect(analyze("R&D费用").units.contains { $0.text == "rd" })
+        #expect(analyze("技术 合同").units.contains { $0.text == "技术合同" })
     }
 
     @Test func aStandardFindsItsEntryWithOrWithoutASpace() {
