@@ -362,18 +362,10 @@ public struct QueryEngine: Sendable {
         let all = total(weights)
         var found: ElsewhereWord?
         for word in q.elsewhere {
-            let chars = word.chars
-            if index.longestHeadMatch(chars, in: doc) >= chars.count { continue }
+            if index.longestHeadMatch(word.chars, in: doc) >= word.chars.count,
+               !asksOnlyItsRoutine(word, topics, weights: weights, doc: doc, today: today) { continue }
             found = found ?? word
-            // The word may span units (公司 | 注销) or sit inside a run of plain characters: with a word or more
-            // around it the run is one noun phrase (城镇土地使用税); a lone character is a verb (免房产税).
-            for (u, unit) in topics.enumerated() {
-                if word.word.contains(unit.text) || (unit.text.contains(word.word) && unit.chars.count - chars.count >= 2) {
-                    weights[u] = weights[u].map { _ in 0 }
-                    continue
-                }
-                for k in Self.positions(of: chars, in: unit.chars) { weights[u][k] = 0 }
-            }
+            weights = without(word, topics, weights: weights)
         }
         guard let found else { return nil }
         let wordWeight = all - total(weights)
@@ -388,6 +380,40 @@ public struct QueryEngine: Sendable {
         let whole = coverage(topics, none, doc: doc, today: today, weights: weights)
         let head = coverage(topics, none, doc: doc, today: today, headOnly: true, weights: weights)
         return blended(whole, head: head) < tuning.minElsewhereRestCoverage ? found : nil
+    }
+
+    /// `weights` with the word's characters set to 0. The word may span units (公司 | 注销) or sit inside a run of
+    /// plain characters: with a word or more around it the run is one noun phrase (城镇土地使用税), unless
+    /// `exactly`; a lone character is a verb (免房产税).
+    func without(_ word: ElsewhereWord, _ topics: [QueryUnit], weights: [[Float]], exactly: Bool = false) -> [[Float]] {
+        let chars = word.chars
+        var weights = weights
+        for (u, unit) in topics.enumerated() {
+            if word.word.contains(unit.text) || (!exactly && unit.text.contains(word.word) && unit.chars.count - chars.count >= 2) {
+                weights[u] = weights[u].map { _ in 0 }
+                continue
+            }
+            for k in Self.positions(of: chars, in: unit.chars) { weights[u][k] = 0 }
+        }
+        return weights
+    }
+
+    /// An entry whose title, aliases or tags name the other agency's word answers it as usual, except when the
+    /// question asks nothing but that word's own routine (软件著作权怎么登记: 登记 is the copyright office's act) and
+    /// the entry's title, aliases and tags do not hold that routine: an alias 软件著作权能用于高企认定吗 makes the
+    /// entry about 高企, not about registering software.
+    func asksOnlyItsRoutine(_ word: ElsewhereWord, _ topics: [QueryUnit], weights: [[Float]], doc: Int, today: LocalDate) -> Bool {
+        // Only the word itself: what else its run holds (博士后出站留下) is more than routine.
+        let rest = without(word, topics, weights: weights, exactly: true)
+        var anyRest = false
+        for (u, unit) in topics.enumerated() {
+            for run in Self.runs(where: rest[u].map { $0 > 0 }) {
+                guard isNeutral(unit.chars[run]) else { return false }
+                anyRest = true
+            }
+        }
+        guard anyRest else { return false }
+        return coverage(topics, QuerySlots(), doc: doc, today: today, headOnly: true, weights: rest) < tuning.minElsewhereRestCoverage
     }
 
     /// Maximal ranges of consecutive `true`.

@@ -51,6 +51,23 @@ import TepaiRender
         }
     }
 
+    @Test func anEntryNamingTheWordInPassingDoesNotAnswerTheWordsOwnRoutine() {
+        let ip = Entry(id: "hte-ip", kind: .faq, title: "高企认定对知识产权有什么要求？",
+                       body: "企业须拥有核心技术的知识产权，发明专利、实用新型和软件著作权均可。", tags: ["高企", "知识产权"],
+                       aliases: ["软件著作权能用于高企认定吗"])
+        let e = Self.engine(Self.entries + [ip], elsewhere: ["软件著作权": "版权管理部门"])
+        // Registering is the copyright office's act; the alias only makes the entry about 高企.
+        let o = e.search("软件著作权怎么登记", today: Fixtures.today)
+        #expect(o.declined && o.elsewhere?.word == "软件著作权")
+        // What the alias is about is answered as before.
+        #expect(answer("软件著作权能不能用于高企认定", e) == "hte-ip")
+        // An entry whose title holds the routine too answers it.
+        let grant = Entry(id: "sw-grant", kind: .policy, title: "软件著作权登记资助办法", body: "对取得软件著作权登记证书的企业给予资助。",
+                          tags: ["软件著作权"])
+        let g = Self.engine(Self.entries + [ip, grant], elsewhere: ["软件著作权": "版权管理部门"])
+        #expect(answer("软件著作权怎么登记", g) == "sw-grant")
+    }
+
     @Test func theAnalyzerFindsTheWordsEvenAcrossLexiconWords() {
         let e = Self.engine()
         let a = e.analyzer.analyze("公司注销流程和商标", index: e.index, today: Fixtures.today)
