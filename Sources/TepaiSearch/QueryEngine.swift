@@ -482,13 +482,23 @@ public struct QueryEngine: Sendable {
             headOnly ? index.headContains(a, b, in: doc) : index.weight(of: .bigram(a, b), in: doc) > 0
         }
         if unit.alternatives.contains(where: { alt in
-            let present = alt.reduce(0) { n, t in (headOnly ? headHas(t, doc) : index.weight(of: t, in: doc) > 0) ? n + 1 : n }
-            return !alt.isEmpty && Float(present) / Float(alt.count) >= 0.6
+            // At least 60% of the alternative's terms: stop as soon as that is reached or out of reach.
+            let needed = (alt.count * 3 + 4) / 5
+            var present = 0, left = alt.count
+            for t in alt {
+                if headOnly ? headHas(t, doc) : index.weight(of: t, in: doc) > 0 { present += 1 }
+                left -= 1
+                if present >= needed || present + left < needed { break }
+            }
+            return !alt.isEmpty && present >= needed
         }) { return (total, total) }
         var covered: Float = 0
+        // Each pair is looked up once: `pairedAfter` of one character is `pairedBefore` of the next.
+        var pairedBefore = false
         for (k, c) in chars.enumerated() {
-            let paired = (k > 0 && has(chars[k - 1], c)) || (k + 1 < chars.count && has(c, chars[k + 1]))
-            if paired { covered += weights[k] } else if has(c) { covered += weights[k] * tuning.loneCharCredit }
+            let pairedAfter = k + 1 < chars.count && has(c, chars[k + 1])
+            if pairedBefore || pairedAfter { covered += weights[k] } else if has(c) { covered += weights[k] * tuning.loneCharCredit }
+            pairedBefore = pairedAfter
         }
         return (covered, total)
     }
@@ -502,9 +512,7 @@ public struct QueryEngine: Sendable {
     }
 
     func headHas(_ t: Term, _ doc: Int) -> Bool {
-        if t.isBigram, let a = Unicode.Scalar(UInt32((t.raw >> 21) & 0x1F_FFFF)), let b = Unicode.Scalar(UInt32(t.raw & 0x1F_FFFF)) {
-            return index.headContains(a, b, in: doc)
-        }
+        if t.isBigram { return index.headContains(bigram: t, in: doc) }
         if t.isUnigram, let a = Unicode.Scalar(UInt32(t.raw)) { return index.headContains(a, in: doc) }
         return index.weight(of: t, in: doc) > 0
     }

@@ -198,15 +198,20 @@ public final class SearchIndex: Sendable {
         let head = headTexts[doc]
         guard chars.count >= 2, head.count >= 2 else { return 0 }
         var best = 0
-        // Longest common substring by dynamic programming; both sides are short.
-        var prev = [Int](repeating: 0, count: head.count + 1)
-        var cur = prev
-        for a in chars {
-            for j in 0..<head.count {
-                cur[j + 1] = head[j] == a ? prev[j] + 1 : 0
-                best = max(best, cur[j + 1])
+        // Longest common substring by dynamic programming; both sides are short, so the two rows live on the
+        // stack (this runs for every returned candidate and question unit).
+        let width = head.count + 1
+        withUnsafeTemporaryAllocation(of: Int32.self, capacity: 2 * width) { rows in
+            rows.initialize(repeating: 0)
+            var prev = 0, cur = width
+            for a in chars {
+                for j in 0..<head.count {
+                    let run: Int32 = head[j] == a ? rows[prev + j] + 1 : 0
+                    rows[cur + j + 1] = run
+                    if Int(run) > best { best = Int(run) }
+                }
+                swap(&prev, &cur)
             }
-            swap(&prev, &cur)
         }
         return best >= 2 ? best : 0
     }
@@ -218,7 +223,12 @@ public final class SearchIndex: Sendable {
 
     /// Whether the pair `a b` occurs in an entry's title, aliases or tags.
     func headContains(_ a: Unicode.Scalar, _ b: Unicode.Scalar, in doc: Int) -> Bool {
-        let target = Term.bigram(a, b).raw
+        headContains(bigram: Term.bigram(a, b), in: doc)
+    }
+
+    /// The same for a bigram term as it is.
+    func headContains(bigram: Term, in doc: Int) -> Bool {
+        let target = bigram.raw
         return headBigrams[doc].withUnsafeBufferPointer { list in
             var lo = 0, hi = list.count
             while lo < hi {
