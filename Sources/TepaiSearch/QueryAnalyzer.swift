@@ -34,6 +34,11 @@ public struct QueryUnit: Sendable, Equatable {
     public var fullForms = 0
     /// The idf of each of `chars` in the index, filled in once per question.
     public var charWeights: [Float]? = nil
+
+    /// A number on its own (107, 60, 2027): it refines the question but is never required of an answer.
+    public var isBareNumber: Bool {
+        role == .hint && chars.isEmpty && !text.isEmpty && text.unicodeScalars.allSatisfy { (0x30...0x39).contains($0.value) }
+    }
 }
 
 /// A question taken apart: normalised text, slots, corrections made, and the units to score.

@@ -261,8 +261,9 @@ public struct QueryEngine: Sendable {
         let hints = q.units.filter { $0.role == .hint }
         let topicWeights = topics.map(characterWeights)
         let hintWeights = hints.map(characterWeights)
+        let numbers = hints.filter(\.isBareNumber)
         var ranked = candidates.map { c -> (doc: Int, score: Float, head: Float) in
-            let head = coverage(topics, q.slots, doc: c.doc, today: today, headOnly: true, weights: topicWeights)
+            let head = coverage(topics, q.slots, doc: c.doc, today: today, headOnly: true, weights: topicWeights, numbers: numbers)
             let hintHits = hints.isEmpty ? 0 : Float(hints.indices.reduce(0) { n, i in
                 let u = unitCoverage(hints[i], doc: c.doc, headOnly: true, weights: hintWeights[i])
                 return u.covered >= u.total * 0.99 ? n + 1 : n
@@ -273,7 +274,7 @@ public struct QueryEngine: Sendable {
         // Whole-entry coverage and the phrase check matter only for what is returned and the decline rule.
         return ranked.prefix(keep).map { r in
             let e = index.entries[r.doc]
-            let whole = coverage(topics, q.slots, doc: r.doc, today: today, weights: topicWeights)
+            let whole = coverage(topics, q.slots, doc: r.doc, today: today, weights: topicWeights, numbers: numbers)
             return Hit(entry: e, score: r.score, ended: isPast(e, today), coverage: whole, headCoverage: r.head,
                        longestHeadMatch: longestHeadMatch(q.units, doc: r.doc), answerScore: r.score * (1 + tuning.wholeBonus * whole))
         }
@@ -518,14 +519,22 @@ public struct QueryEngine: Sendable {
     }
 
     /// The idf-weighted share of the question an entry covers: its topic characters, plus the region, time
-    /// and event kind it asks for when there are any.
+    /// and event kind it asks for when there are any. A bare number the entry holds (107 of 107-1表) counts as
+    /// covered topic, weighted by its idf; one it lacks counts for nothing, since numbers are never required.
     func coverage(_ topics: [QueryUnit], _ slots: QuerySlots, doc: Int, today: LocalDate, headOnly: Bool = false,
-                  weights: [[Float]]? = nil) -> Float {
+                  weights: [[Float]]? = nil, numbers: [QueryUnit] = []) -> Float {
         var total: Float = 0, covered: Float = 0
         for (i, unit) in topics.enumerated() {
             let c = unitCoverage(unit, doc: doc, headOnly: headOnly, weights: weights?[i])
             total += c.total
             covered += c.covered
+        }
+        for unit in numbers {
+            for t in unit.terms where headOnly ? headHas(t, doc) : index.weight(of: t, in: doc) > 0 {
+                let w = index.idf(t)
+                total += w
+                covered += w
+            }
         }
         let e = index.facts[doc]
         let slotWeight = tuning.slotWeight

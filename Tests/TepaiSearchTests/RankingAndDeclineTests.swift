@@ -165,6 +165,30 @@ import TepaiCore
         #expect(elsewhere < 0.5)
     }
 
+    /// 107-1表啥时候报: what the question holds besides the form's number is two one-character words; the
+    /// numbers the entry's title holds count as covered topic, so the bot answers instead of declining.
+    @Test func numbersAnEntryHoldsCountAsCoveredButAreNeverRequired() {
+        let entries = Fixtures.entries + [
+            Entry(id: "rd-107", kind: .faq, title: "企业研发活动统计（107-1表）怎么填报？", body: "规模以上企业每年填报研发活动情况表，年报在次年3月至4月填报。",
+                  tags: ["研发统计"]),
+        ]
+        let engine = Fixtures.engine(entries)
+        let o = engine.search("107-1表啥时候报", today: Fixtures.today)
+        #expect(!o.declined && o.hits.first?.entry.id == "rd-107")
+        let q = engine.analyzer.analyze("107-1表啥时候报", index: engine.index, today: Fixtures.today)
+        let doc = engine.index.idIndex["rd-107"] ?? -1
+        let numbers = q.units.filter(\.isBareNumber)
+        #expect(numbers.map(\.text) == ["107", "1"])
+        let with = engine.coverage(q.topicUnits, q.slots, doc: doc, today: Fixtures.today, numbers: numbers)
+        let without = engine.coverage(q.topicUnits, q.slots, doc: doc, today: Fixtures.today)
+        #expect(with > without)
+        // A number the entry lacks neither helps nor hurts.
+        let other = engine.analyzer.analyze("研发统计2031", index: engine.index, today: Fixtures.today)
+        let plain = engine.analyzer.analyze("研发统计", index: engine.index, today: Fixtures.today)
+        #expect(engine.coverage(other.topicUnits, other.slots, doc: doc, today: Fixtures.today, numbers: other.units.filter(\.isBareNumber))
+                == engine.coverage(plain.topicUnits, plain.slots, doc: doc, today: Fixtures.today))
+    }
+
     @Test func emptyOrContentFreeQuestionsAreDeclined() {
         #expect(engine.search("怎么办啊", today: Fixtures.today).declined)
         #expect(engine.search("？？？", today: Fixtures.today).declined)
