@@ -38,6 +38,13 @@ eval: seed
 	@rm -f data/blind-g.sqlite && $(TEPAI) import seeds/blind-g/entries.json --config $(CONFIG) --db data/blind-g.sqlite > /dev/null
 	@echo "== blind g dev (own store)";      $(TEPAI) eval --config $(CONFIG) --db data/blind-g.sqlite --now $(NOW) --queries seeds/blind-g/dev.json
 	@echo "== blind g held-out (own store)"; $(TEPAI) eval --config $(CONFIG) --db data/blind-g.sqlite --now $(NOW) --queries seeds/blind-g/heldout.json
+	@echo "== blind i dev (seed store)";      $(TEPAI) eval --config $(CONFIG) --now $(NOW) --queries seeds/blind-i/dev.json
+	@echo "== blind i held-out (seed store)"; $(TEPAI) eval --config $(CONFIG) --now $(NOW) --queries seeds/blind-i/heldout.json
+	@rm -f data/blind-j.sqlite && $(TEPAI) import seeds/blind-j/entries.json --config $(CONFIG) --db data/blind-j.sqlite > /dev/null
+	@echo "== blind j dev (own store)";      $(TEPAI) eval --config $(CONFIG) --db data/blind-j.sqlite --now $(NOW) --queries seeds/blind-j/dev.json
+	@echo "== blind j held-out (own store)"; $(TEPAI) eval --config $(CONFIG) --db data/blind-j.sqlite --now $(NOW) --queries seeds/blind-j/heldout.json
+	@echo "== blind k dev (seed store)";      $(TEPAI) eval --config $(CONFIG) --now $(NOW) --queries seeds/blind-k/dev.json
+	@echo "== blind k held-out (seed store)"; $(TEPAI) eval --config $(CONFIG) --now $(NOW) --queries seeds/blind-k/heldout.json
 
 bench: build
 	bench/run.sh
