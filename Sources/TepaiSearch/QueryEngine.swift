@@ -484,7 +484,7 @@ public struct QueryEngine: Sendable {
         }
         if unit.alternatives.contains(where: { alt in
             // At least 60% of the alternative's terms: stop as soon as that is reached or out of reach.
-            let needed = (alt.count * 3 + 4) / 5
+            let needed = unit.role == .hint ? alt.count : (alt.count * 3 + 4) / 5
             var present = 0, left = alt.count
             for t in alt {
                 if headOnly ? headHas(t, doc) : index.weight(of: t, in: doc) > 0 { present += 1 }
