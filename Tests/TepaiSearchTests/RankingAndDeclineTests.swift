@@ -189,6 +189,28 @@ import TepaiCore
                 == engine.coverage(plain.topicUnits, plain.slots, doc: doc, today: Fixtures.today))
     }
 
+    /// An intent's other words stand for it only as they are: a title with 需要 in one place and 什么 in another
+    /// does not answer 材料 through 需要什么.
+    @Test func anIntentAlternativeCountsOnlyWhenAllOfItIsThere() {
+        let entries = Fixtures.entries + [
+            Entry(id: "fwp-what", kind: .faq, title: "外国人来华工作许可是什么？哪些外国人需要办理？", body: "外国人在华工作须办理工作许可。", tags: ["工作许可"]),
+            Entry(id: "fwp-mat", kind: .faq, title: "申请外国人来华工作许可需要什么", body: "提交申请表、学历证明和无犯罪记录证明。", tags: ["工作许可"]),
+        ]
+        let engine = Fixtures.engine(entries)
+        let q = engine.analyzer.analyze("外国人工作许可申请材料", index: engine.index, today: Fixtures.today)
+        guard let hint = q.units.first(where: { $0.text == "材料" }) else {
+            Issue.record("材料 is not a unit of \(q.units.map(\.text))")
+            return
+        }
+        #expect(hint.role == .hint)
+        func answers(_ id: String) -> Bool {
+            let c = engine.unitCoverage(hint, doc: engine.index.idIndex[id] ?? -1, headOnly: true)
+            return c.covered >= c.total * 0.99
+        }
+        #expect(answers("fwp-mat"))
+        #expect(!answers("fwp-what"))
+    }
+
     @Test func emptyOrContentFreeQuestionsAreDeclined() {
         #expect(engine.search("怎么办啊", today: Fixtures.today).declined)
         #expect(engine.search("？？？", today: Fixtures.today).declined)
