@@ -76,7 +76,9 @@ public struct RankingTuning: Sendable {
     /// Candidates passed to the second stage.
     public var rerankDepth = 10
     public var headBonus: Float = 1.0
-    public var phraseBonus: Float = 0.0
+    /// Once the bot answers, an entry whose title, aliases or tags hold a long verbatim piece of the question
+    /// (function words included: 结题验收要准备哪些材料) goes up by this much per share of the question so held.
+    public var phraseBonus: Float = 1.0
     public var intentBonus: Float = 1.0
     /// Once the bot answers, an entry's score counts whole-entry coverage at this weight: of two sibling FAQs,
     /// the one whose body holds the question's remaining word (职称) goes first. The decision to answer is
@@ -272,11 +274,17 @@ public struct QueryEngine: Sendable {
         }
         ranked.sort { $0.score > $1.score || ($0.score == $1.score && $0.doc < $1.doc) }
         // Whole-entry coverage and the phrase check matter only for what is returned and the decline rule.
+        let asked = q.normalized.unicodeScalars.filter { TextNormalizer.isHan($0.value) }
         return ranked.prefix(keep).map { r in
             let e = index.entries[r.doc]
             let whole = coverage(topics, q.slots, doc: r.doc, today: today, weights: topicWeights, numbers: numbers)
+            var answer = r.score * (1 + tuning.wholeBonus * whole)
+            if tuning.phraseBonus > 0, asked.count > 0 {
+                let run = index.longestHeadMatch(Array(asked), in: r.doc)
+                answer *= 1 + tuning.phraseBonus * Float(max(0, run - 2)) / Float(asked.count)
+            }
             return Hit(entry: e, score: r.score, ended: isPast(e, today), coverage: whole, headCoverage: r.head,
-                       longestHeadMatch: longestHeadMatch(q.units, doc: r.doc), answerScore: r.score * (1 + tuning.wholeBonus * whole))
+                       longestHeadMatch: longestHeadMatch(q.units, doc: r.doc), answerScore: answer)
         }
     }
 

@@ -211,6 +211,24 @@ import TepaiCore
         #expect(!answers("fwp-what"))
     }
 
+    /// Once the bot answers, the entry whose title holds the question as typed goes first, even when a notice
+    /// on the same topic repeats its words more often.
+    @Test func theEntryWhoseTitleHoldsTheQuestionVerbatimAnswersFirst() {
+        let entries = Fixtures.entries + [
+            Entry(id: "ys-notice", kind: .notice, title: "关于做好科技项目集中结题验收工作的通知",
+                  body: "科技项目结题验收材料于12月底前提交。结题验收材料包括验收申请表、项目总结报告、经费决算表。未按期提交结题验收材料的科技项目不予验收。",
+                  tags: ["结题验收", "验收材料"]),
+            Entry(id: "ys-material", kind: .faq, title: "科技项目结题验收要准备哪些材料？", body: "需提交验收申请表、总结报告和经费决算表。", tags: ["结题验收"]),
+        ]
+        let question = "科技项目结题验收要准备哪些材料"
+        let first = Fixtures.engine(entries).search(question, today: Fixtures.today).hits.first?.entry.id
+        var off = RankingTuning()
+        off.phraseBonus = 0
+        let withoutRule = Fixtures.engine(entries, tuning: off).search(question, today: Fixtures.today).hits.first?.entry.id
+        #expect(first == "ys-material")
+        #expect(withoutRule == "ys-notice")
+    }
+
     @Test func emptyOrContentFreeQuestionsAreDeclined() {
         #expect(engine.search("怎么办啊", today: Fixtures.today).declined)
         #expect(engine.search("？？？", today: Fixtures.today).declined)
