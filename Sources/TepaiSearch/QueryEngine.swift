@@ -79,6 +79,10 @@ public struct RankingTuning: Sendable {
     /// Once the bot answers, an entry whose title, aliases or tags hold a long verbatim piece of the question
     /// (function words included: 结题验收要准备哪些材料) goes up by this much per share of the question so held.
     public var phraseBonus: Float = 1.0
+    /// Characters of the verbatim piece that earn nothing: a topic word and a particle (特派员要) is no phrase.
+    public var phraseSlack = 2
+    /// …and a piece shorter than this earns nothing at all.
+    public var phraseMin = 3
     public var intentBonus: Float = 1.0
     /// Once the bot answers, an entry's score counts whole-entry coverage at this weight: of two sibling FAQs,
     /// the one whose body holds the question's remaining word (职称) goes first. The decision to answer is
@@ -274,18 +278,29 @@ public struct QueryEngine: Sendable {
         }
         ranked.sort { $0.score > $1.score || ($0.score == $1.score && $0.doc < $1.doc) }
         // Whole-entry coverage and the phrase check matter only for what is returned and the decline rule.
-        let asked = q.normalized.unicodeScalars.filter { TextNormalizer.isHan($0.value) }
+        let asked = Array(q.normalized.unicodeScalars.filter { TextNormalizer.isHan($0.value) })
         return ranked.prefix(keep).map { r in
             let e = index.entries[r.doc]
             let whole = coverage(topics, q.slots, doc: r.doc, today: today, weights: topicWeights, numbers: numbers)
             var answer = r.score * (1 + tuning.wholeBonus * whole)
-            if tuning.phraseBonus > 0, asked.count > 0 {
-                let run = index.longestHeadMatch(Array(asked), in: r.doc)
-                answer *= 1 + tuning.phraseBonus * Float(max(0, run - 2)) / Float(asked.count)
+            // Not for an ended event: its title must not lift it above an upcoming one of the same topic.
+            if tuning.phraseBonus > 0, asked.count > 0, !isPast(e, today) {
+                let run = phraseRun(asked, doc: r.doc)
+                if run >= tuning.phraseMin { answer *= 1 + tuning.phraseBonus * Float(run - tuning.phraseSlack) / Float(asked.count) }
             }
             return Hit(entry: e, score: r.score, ended: isPast(e, today), coverage: whole, headCoverage: r.head,
                        longestHeadMatch: longestHeadMatch(q.units, doc: r.doc), answerScore: answer)
         }
+    }
+
+    /// The longest piece of the question (function words included) an entry's title, aliases or tags hold
+    /// verbatim, less the one-character function words at its ends: 特派员要 is the topic word and a particle.
+    func phraseRun(_ asked: [Unicode.Scalar], doc: Int) -> Int {
+        let found = index.longestHeadRun(asked, in: doc)
+        var start = found.end - found.count, end = found.end
+        while start < end, analyzer.functionChars.contains(asked[start]) { start += 1 }
+        while end > start, analyzer.functionChars.contains(asked[end - 1]) { end -= 1 }
+        return end - start
     }
 
     /// Slot-driven boosts and penalties on top of the text score, computed from `DocFacts` only.
@@ -609,6 +624,8 @@ extension RankingTuning {
         case "intentBonus": intentBonus = value
         case "wholeBonus": wholeBonus = value
         case "rerankDepth": rerankDepth = Int(value)
+        case "phraseSlack": phraseSlack = Int(value)
+        case "phraseMin": phraseMin = Int(value)
         case "maxTermShare": maxTermShare = value
         case "maxUnigramShare": maxUnigramShare = value
         default: return false

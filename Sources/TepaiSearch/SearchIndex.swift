@@ -195,25 +195,30 @@ public final class SearchIndex: Sendable {
 
     /// The longest run of `chars` (at least 2) found contiguously in an entry's title, aliases or tags.
     public func longestHeadMatch(_ chars: [Unicode.Scalar], in doc: Int) -> Int {
+        longestHeadRun(chars, in: doc).count
+    }
+
+    /// The same, with where the run ends in `chars` (exclusive).
+    func longestHeadRun(_ chars: [Unicode.Scalar], in doc: Int) -> (count: Int, end: Int) {
         let head = headTexts[doc]
-        guard chars.count >= 2, head.count >= 2 else { return 0 }
-        var best = 0
+        guard chars.count >= 2, head.count >= 2 else { return (0, 0) }
+        var best = 0, end = 0
         // Longest common substring by dynamic programming; both sides are short, so the two rows live on the
         // stack (this runs for every returned candidate and question unit).
         let width = head.count + 1
         withUnsafeTemporaryAllocation(of: Int32.self, capacity: 2 * width) { rows in
             rows.initialize(repeating: 0)
             var prev = 0, cur = width
-            for a in chars {
+            for (i, a) in chars.enumerated() {
                 for j in 0..<head.count {
                     let run: Int32 = head[j] == a ? rows[prev + j] + 1 : 0
                     rows[cur + j + 1] = run
-                    if Int(run) > best { best = Int(run) }
+                    if Int(run) > best { best = Int(run); end = i + 1 }
                 }
                 swap(&prev, &cur)
             }
         }
-        return best >= 2 ? best : 0
+        return best >= 2 ? (best, end) : (0, 0)
     }
 
     /// Whether a character occurs in an entry's title, aliases or tags.
