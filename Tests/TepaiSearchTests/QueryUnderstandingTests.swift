@@ -91,8 +91,8 @@ import TepaiCore
         let a = withNovelty.analyzer.analyze("科技查新是什么意思", index: withNovelty.index, today: Fixtures.today)
         #expect(a.topicUnits.contains { $0.text.contains("查新") })
         #expect(!a.units.contains { $0.text == "意思" })
-        // Without it, 查 stands alone and brings its synonyms.
-        let b = analyze("科技查新是什么意思")
+        // Outside such a word, 查 stands alone and brings its synonyms.
+        let b = analyze("在哪查技术合同")
         #expect(b.units.contains { $0.text == "查" && !$0.alternatives.isEmpty })
     }
 
