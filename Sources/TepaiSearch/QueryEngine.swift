@@ -55,6 +55,10 @@ public struct RankingTuning: Sendable {
     /// its place if it scores at least this share of the best: an intent word shared with an unrelated title
     /// (多久 in 多久能办完) must not push the entry about the question's topic out and decline.
     public var coveringScoreRatio: Float = 0.8
+    /// …or this share when it covers the question (nearly) whole: 研发后补助 finds 外资研发中心 first on 研发,
+    /// while 研发投入后补助 holds every word.
+    public var fullCoverScoreRatio: Float = 0.6
+    public var fullCover: Float = 0.95
     /// A question naming another agency's business (lexicon `elsewhere`) is answered only when the best
     /// entry is about that word too, or covers this share of the rest of the question (see `elsewhere`).
     public var minElsewhereRestCoverage: Float = 0.56
@@ -124,8 +128,7 @@ public struct QueryEngine: Sendable {
         var hits = rerank(candidates, q, today: today, keep: max(limit, 5))
         guard let first = hits.first else { return declined("知识库里没有与问题相关的词") }
         var declines = shouldDecline(first)
-        if declines, let k = hits.indices.dropFirst().first(where: { !shouldDecline(hits[$0]) }),
-           hits[k].score >= first.score * tuning.coveringScoreRatio {
+        if declines, let k = standIn(hits) {
             hits.insert(hits.remove(at: k), at: 0)
             declines = false
         } else if !declines {
@@ -358,6 +361,15 @@ public struct QueryEngine: Sendable {
             }
         }
         return best
+    }
+
+    /// When the best entry falls short of the coverage bar: the first one below it that clears the bar, if it
+    /// scores close enough to the best (`coveringScoreRatio`, or `fullCoverScoreRatio` when it holds the
+    /// question nearly whole).
+    func standIn(_ hits: [Hit]) -> Int? {
+        guard let first = hits.first, let k = hits.indices.dropFirst().first(where: { !shouldDecline(hits[$0]) }) else { return nil }
+        let whole = blended(hits[k].coverage, head: hits[k].headCoverage) >= tuning.fullCover
+        return hits[k].score >= first.score * (whole ? tuning.fullCoverScoreRatio : tuning.coveringScoreRatio) ? k : nil
     }
 
     /// The documented decline rule (thresholds fixed on the dev set): answer when the best entry covers
@@ -625,6 +637,8 @@ extension RankingTuning {
         case "wholeBonus": wholeBonus = value
         case "rerankDepth": rerankDepth = Int(value)
         case "phraseSlack": phraseSlack = Int(value)
+        case "fullCoverScoreRatio": fullCoverScoreRatio = value
+        case "fullCover": fullCover = value
         case "phraseMin": phraseMin = Int(value)
         case "maxTermShare": maxTermShare = value
         case "maxUnigramShare": maxUnigramShare = value

@@ -229,6 +229,20 @@ import TepaiCore
         #expect(withoutRule == "ys-notice")
     }
 
+    /// The best-scored entry shares one word with the question (研发后补助 finds 外资研发中心 first); one scoring
+    /// 70% of it holds the whole question and answers in its place. One clearing the bar only just does not.
+    @Test func anEntryHoldingTheWholeQuestionStandsInForABestEntryThatDoesNot() {
+        let e = Fixtures.entries[0]
+        func hit(_ score: Float, _ coverage: Float) -> Hit {
+            Hit(entry: e, score: score, ended: false, coverage: coverage, headCoverage: coverage, longestHeadMatch: 0)
+        }
+        let engine = Fixtures.engine()
+        #expect(engine.standIn([hit(10, 0.3), hit(7, 1.0)]) == 1)
+        #expect(engine.standIn([hit(10, 0.3), hit(7, 0.7)]) == nil)
+        #expect(engine.standIn([hit(10, 0.3), hit(8.5, 0.7)]) == 1)
+        #expect(engine.standIn([hit(10, 0.3), hit(5, 1.0)]) == nil)
+    }
+
     @Test func emptyOrContentFreeQuestionsAreDeclined() {
         #expect(engine.search("怎么办啊", today: Fixtures.today).declined)
         #expect(engine.search("？？？", today: Fixtures.today).declined)

@@ -61,6 +61,7 @@ import TepaiCore
         // Control: without the promotion the entry that shares only 多久 stays first, and the bot declines.
         var off = on
         off.coveringScoreRatio = 2
+        off.fullCoverScoreRatio = 2
         let without = Fixtures.engine(entries, tuning: off).search(q, today: Fixtures.today)
         #expect(without.declined && without.hits.first?.entry.id == "tc-time")
     }
