@@ -203,19 +203,19 @@ public final class SearchIndex: Sendable {
         let head = headTexts[doc]
         guard chars.count >= 2, head.count >= 2 else { return (0, 0) }
         var best = 0, end = 0
-        // Longest common substring by dynamic programming; both sides are short, so the two rows live on the
-        // stack (this runs for every returned candidate and question unit).
-        let width = head.count + 1
-        withUnsafeTemporaryAllocation(of: Int32.self, capacity: 2 * width) { rows in
-            rows.initialize(repeating: 0)
-            var prev = 0, cur = width
-            for (i, a) in chars.enumerated() {
-                for j in 0..<head.count {
-                    let run: Int32 = head[j] == a ? rows[prev + j] + 1 : 0
-                    rows[cur + j + 1] = run
-                    if Int(run) > best { best = Int(run); end = i + 1 }
+        // Longest common substring: from each place where a run of matches starts, extend it. Both sides are
+        // short and matches sparse, so this reads each pair once and writes nothing (it runs for every returned
+        // candidate and question unit).
+        chars.withUnsafeBufferPointer { q in
+            head.withUnsafeBufferPointer { h in
+                for j in 0..<h.count {
+                    let c = h[j]
+                    for i in 0..<q.count where q[i] == c && (i == 0 || j == 0 || q[i - 1] != h[j - 1]) {
+                        var n = 1
+                        while i + n < q.count, j + n < h.count, q[i + n] == h[j + n] { n += 1 }
+                        if n > best || (n == best && i + n < end) { best = n; end = i + n }
+                    }
                 }
-                swap(&prev, &cur)
             }
         }
         return best >= 2 ? (best, end) : (0, 0)
