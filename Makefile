@@ -45,6 +45,9 @@ eval: seed
 	@echo "== blind j held-out (own store)"; $(TEPAI) eval --config $(CONFIG) --db data/blind-j.sqlite --now $(NOW) --queries seeds/blind-j/heldout.json
 	@echo "== blind k dev (seed store)";      $(TEPAI) eval --config $(CONFIG) --now $(NOW) --queries seeds/blind-k/dev.json
 	@echo "== blind k held-out (seed store)"; $(TEPAI) eval --config $(CONFIG) --now $(NOW) --queries seeds/blind-k/heldout.json
+	@rm -f data/blind-l.sqlite && $(TEPAI) import seeds/blind-l/entries.json --config $(CONFIG) --db data/blind-l.sqlite > /dev/null
+	@echo "== blind l dev (own store)";      $(TEPAI) eval --config $(CONFIG) --db data/blind-l.sqlite --now $(NOW) --queries seeds/blind-l/dev.json
+	@echo "== blind l held-out (own store)"; $(TEPAI) eval --config $(CONFIG) --db data/blind-l.sqlite --now $(NOW) --queries seeds/blind-l/heldout.json
 
 bench: build
 	bench/run.sh
