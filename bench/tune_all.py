@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """Coordinate-descent search of tepai's ranking and decline constants over every DEV set at once: the seed
-dev files and blind h (seed store), blind f and blind g (their own stores). The objective is the number of right
+dev files and blind h, i and k (seed store), blind f, g, j and l (their own stores). The objective is the number of right
 outcomes: answerable questions with a right first answer plus none questions declined, each of the latter counted
 `NONE_WEIGHT` times (there are about a fifth as many, and an answer to an off-topic question costs more trust than a
 decline). Held-out files are never read here; check them afterwards with `make eval`.
 
-Usage: bench/tune_all.py [--rounds N]   (after `make eval`, which builds data/blind-f.sqlite and data/blind-g.sqlite)"""
+Usage: bench/tune_all.py [--rounds N]   (after `make eval`, which builds the blind sets' own stores)"""
 import re, subprocess, sys
 
 TEPAI = ".build/release/tepai"
@@ -17,6 +17,10 @@ SETS = [
     ([], ["seeds/blind-h/dev.json"]),
     (["--db", "data/blind-f.sqlite"], ["seeds/blind-f/dev.json"]),
     (["--db", "data/blind-g.sqlite"], ["seeds/blind-g/dev.json"]),
+    ([], ["seeds/blind-i/dev.json"]),
+    ([], ["seeds/blind-k/dev.json"]),
+    (["--db", "data/blind-j.sqlite"], ["seeds/blind-j/dev.json"]),
+    (["--db", "data/blind-l.sqlite"], ["seeds/blind-l/dev.json"]),
 ]
 GRID = {
     "minCoverage": [0.5, 0.53, 0.56, 0.6],
@@ -32,6 +36,8 @@ GRID = {
     "unigramWeight": [0.3, 0.5, 0.7],
     "singleCharWeight": [0.2, 0.3, 0.45],
     "nonEventPenalty": [0.3, 0.5, 0.7],
+    "phraseBonus": [0.5, 1.0, 1.5],
+    "fullCoverScoreRatio": [0.5, 0.6, 0.7],
 }
 
 
