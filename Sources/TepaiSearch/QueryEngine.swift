@@ -201,11 +201,18 @@ public struct QueryEngine: Sendable {
         let pruneAbove = n >= tuning.unigramPruneFloor
         let unigramLimit = pruneAbove ? Int(Float(n) * tuning.maxUnigramShare) : Int.max
         let bigramLimit = pruneAbove ? Int(Float(n) * tuning.maxTermShare) : Int.max
-        func scored(_ t: Term, in terms: [Term]) -> Bool {
-            let df = index.documentFrequency(t)
-            return t.isUnigram && terms.count > 1 ? df <= unigramLimit : df <= bigramLimit
+        /// A form's terms that the store holds and that are not pruned, each once, with its query weight.
+        func scored(_ terms: [Term], _ w: Float) -> [(id: Int32, weight: Float)] {
+            var out: [(id: Int32, weight: Float)] = []
+            out.reserveCapacity(terms.count)
+            for t in terms {
+                guard let id = index.termID(t), !out.contains(where: { $0.id == id }) else { continue }
+                let unigram = t.isUnigram && terms.count > 1
+                guard index.documentFrequency(id: id) <= (unigram ? unigramLimit : bigramLimit) else { continue }
+                out.append((id, unigram ? w * tuning.unigramWeight : w))
+            }
+            return out
         }
-        func weight(_ t: Term, _ terms: [Term], _ w: Float) -> Float { t.isUnigram && terms.count > 1 ? w * tuning.unigramWeight : w }
         var best: [Float] = []
         var form: [Float] = []
         scores.withUnsafeMutableBufferPointer { total in
@@ -214,9 +221,7 @@ public struct QueryEngine: Sendable {
                 // Intent and kind words are weighed against titles in the rerank; here only their own words
                 // count, which keeps their long lists of alternatives out of the posting traversal.
                 if unit.role == .hint || unit.alternatives.isEmpty {
-                    for t in Set(unit.terms) where scored(t, in: unit.terms) {
-                        index.accumulate(t, queryWeight: weight(t, unit.terms, base), into: total)
-                    }
+                    for s in scored(unit.terms, base) { index.accumulate(id: s.id, queryWeight: s.weight, into: total) }
                     continue
                 }
                 // Several forms (as typed, full forms, synonyms): the unit adds its best form only.
@@ -226,14 +231,15 @@ public struct QueryEngine: Sendable {
                 }
                 best.withUnsafeMutableBufferPointer { best in
                     form.withUnsafeMutableBufferPointer { form in
-                        var unitTerms: [Term] = []
-                        for (k, terms) in ([unit.terms] + unit.alternatives).enumerated() {
+                        var unitIDs: [Int32] = []
+                        for k in 0...unit.alternatives.count {
+                            let terms = k == 0 ? unit.terms : unit.alternatives[k - 1]
                             let w = k == 0 || k <= unit.fullForms ? base : base * tuning.alternativeWeight
-                            let formTerms = Set(terms).filter { scored($0, in: terms) }
-                            for t in formTerms { index.accumulate(t, queryWeight: weight(t, terms, w), into: form) }
+                            let formTerms = scored(terms, w)
+                            for s in formTerms { index.accumulate(id: s.id, queryWeight: s.weight, into: form) }
                             // Fold over the form's own postings, not over every entry.
-                            for t in formTerms {
-                                index.withPostings(t) { docs in
+                            for s in formTerms {
+                                index.withPostings(id: s.id) { docs in
                                     for d32 in docs {
                                         let d = Int(d32)
                                         if form[d] > 0 {
@@ -242,11 +248,11 @@ public struct QueryEngine: Sendable {
                                         }
                                     }
                                 }
+                                if !unitIDs.contains(s.id) { unitIDs.append(s.id) }
                             }
-                            unitTerms += formTerms
                         }
-                        for t in Set(unitTerms) {
-                            index.withPostings(t) { docs in
+                        for id in unitIDs {
+                            index.withPostings(id: id) { docs in
                                 for d32 in docs {
                                     let d = Int(d32)
                                     if best[d] > 0 {

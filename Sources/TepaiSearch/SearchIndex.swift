@@ -273,9 +273,23 @@ public final class SearchIndex: Sendable {
         postingDocs[Int(id)].withUnsafeBufferPointer(body)
     }
 
+    /// A term's number in the posting lists, or nil when no entry holds it. Scoring looks each term up once
+    /// and works on numbers from there: hashing a term was a tenth of a question's time.
+    func termID(_ term: Term) -> Int32? { termIDs[term] }
+
+    func documentFrequency(id: Int32) -> Int { postingDocs[Int(id)].count }
+
+    func withPostings(id: Int32, _ body: (UnsafeBufferPointer<Int32>) -> Void) {
+        postingDocs[Int(id)].withUnsafeBufferPointer(body)
+    }
+
     /// Adds `queryWeight × weight` of a term to every document holding it.
     func accumulate(_ term: Term, queryWeight: Float, into scores: UnsafeMutableBufferPointer<Float>) {
         guard let id = termIDs[term] else { return }
+        accumulate(id: id, queryWeight: queryWeight, into: scores)
+    }
+
+    func accumulate(id: Int32, queryWeight: Float, into scores: UnsafeMutableBufferPointer<Float>) {
         postingDocs[Int(id)].withUnsafeBufferPointer { ds in
             postingWeights[Int(id)].withUnsafeBufferPointer { ws in
                 guard let base = scores.baseAddress else { return }
