@@ -27,11 +27,11 @@ public final class SearchIndex: Sendable {
     public enum Field: Int, CaseIterable { case title = 0, aliases, tags, body }
 
     public let entries: [Entry]
-    let termIDs: [Term: Int32]
+    let termIDs: TermTable
     let postingDocs: [[Int32]]
     let postingWeights: [[Float]]
     /// Terms that occur in a title, alias or tag: the vocabulary people's questions are written in.
-    let headTerms: Set<Term>
+    let headTerms: TermTable
     let headNeighbours: BigramNeighbours
     public let idIndex: [String: Int]
     /// Each entry's title, aliases and tags, normalised, for phrase checks.
@@ -150,10 +150,10 @@ public final class SearchIndex: Sendable {
             packed[t] = []
             weights.append(list)
         }
-        self.termIDs = termIDs
+        self.termIDs = TermTable(termIDs)
         self.postingDocs = docs
         self.postingWeights = weights
-        self.headTerms = headTerms
+        self.headTerms = TermTable(headTerms)
         self.headNeighbours = BigramNeighbours(headTerms)
         self.idIndex = idIndex
         self.docChars = docChars
