@@ -29,6 +29,37 @@ public final class PinyinTable: @unchecked Sendable {
         return latin
     }
 
+    /// Whether two characters can be read alike: same reading, or a second reading of a common polyphone
+    /// (调 is diao in the table, but 调件 is typed for 条件: tiao).
+    public func soundsAlike(_ a: Unicode.Scalar, _ b: Unicode.Scalar) -> Bool {
+        let ra = pinyin(a), rb = pinyin(b)
+        if ra == rb { return true }
+        let ea = Self.otherReadings[a], eb = Self.otherReadings[b]
+        if ea == nil && eb == nil { return false }
+        let all = [ra] + (ea ?? [])
+        return ([rb] + (eb ?? [])).contains { all.contains($0) }
+    }
+
+    /// Second readings of polyphones common in questions and notices; the table holds one reading each.
+    static let otherReadings: [Unicode.Scalar: [String]] = {
+        let list: [(String, [String])] = [
+            ("调", ["tiao", "diao"]), ("行", ["hang", "xing"]), ("长", ["zhang", "chang"]), ("重", ["chong", "zhong"]),
+            ("还", ["huan", "hai"]), ("得", ["dei", "de"]), ("觉", ["jiao", "jue"]), ("乐", ["yue", "le"]),
+            ("传", ["zhuan", "chuan"]), ("朝", ["zhao", "chao"]), ("着", ["zhao", "zhuo", "zhe"]), ("差", ["chai", "cha"]),
+            ("藏", ["zang", "cang"]), ("参", ["shen", "can"]), ("数", ["shuo", "shu"]), ("省", ["xing", "sheng"]),
+            ("解", ["xie", "jie"]), ("会", ["kuai", "hui"]), ("便", ["pian", "bian"]), ("曾", ["zeng", "ceng"]),
+            ("都", ["dou", "du"]), ("率", ["shuai", "lv"]), ("系", ["ji", "xi"]), ("强", ["jiang", "qiang"]),
+            ("薄", ["bo", "bao"]), ("给", ["ji", "gei"]), ("校", ["jiao", "xiao"]), ("核", ["hu", "he"]),
+            ("角", ["jue", "jiao"]), ("度", ["duo", "du"]), ("降", ["xiang", "jiang"]), ("单", ["shan", "dan"]),
+            ("盛", ["cheng", "sheng"]), ("似", ["shi", "si"]), ("奇", ["ji", "qi"]), ("识", ["zhi", "shi"]),
+            ("属", ["zhu", "shu"]), ("乘", ["sheng", "cheng"]), ("期", ["ji", "qi"]), ("模", ["mu", "mo"]),
+            ("称", ["chen", "cheng"]), ("卷", ["juan"]), ("圈", ["juan", "quan"]),
+        ]
+        var map: [Unicode.Scalar: [String]] = [:]
+        for (c, readings) in list { if let s = c.unicodeScalars.first { map[s] = readings } }
+        return map
+    }()
+
     private static let builtIn = BuiltInReadings(builtInData)
 }
 

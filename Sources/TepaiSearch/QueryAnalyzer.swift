@@ -481,7 +481,8 @@ public struct QueryAnalyzer: Sendable {
                 let keptPair = isHan(other) && (pos < other ? index.documentFrequency(.bigram(q[pos], q[other]))
                                                              : index.documentFrequency(.bigram(q[other], q[pos]))) > 0
                 for c in candidates where c != original && !isFunctionChar(c) {
-                    guard pinyin.pinyin(c) == sound || (lexicon.lookalikes[original]?.contains(c) ?? false) else { continue }
+                    guard pinyin.pinyin(c) == sound || pinyin.soundsAlike(c, original)
+                            || (lexicon.lookalikes[original]?.contains(c) ?? false) else { continue }
                     if keptPair, (pos < other ? index.documentFrequency(.bigram(c, q[other])) : index.documentFrequency(.bigram(q[other], c))) == 0 {
                         continue
                     }

@@ -399,4 +399,18 @@ import TepaiCore
         #expect(unit?.role == .hint)
         #expect(unit?.alternatives.contains(Tokenizer.terms(Array("扶持".unicodeScalars), unigrams: false)) == true)
     }
+
+    /// The pinyin table reads 调 as diao; 调件 is typed for 条件 (tiao). The polyphone's second reading lets the
+    /// mend happen, and a rare reading (大 as dai) is not in the list, so 大 is not taken for 贷.
+    @Test func aPolyphoneIsMendedThroughItsOtherReading() {
+        let pinyin = PinyinTable()
+        #expect(pinyin.pinyin("调") != pinyin.pinyin("条"))
+        #expect(pinyin.soundsAlike("调", "条") && pinyin.soundsAlike("条", "调"))
+        #expect(!pinyin.soundsAlike("大", "贷"))
+        let engine = Fixtures.engine(Fixtures.entries + [
+            Entry(id: "jxfw-cond", kind: .faq, title: "认定技术先进型服务企业需要满足哪些条件？", body: "企业须从事技术先进型服务业务。", tags: ["技术先进型服务企业"]),
+        ])
+        let a = engine.analyzer.analyze("技术先进型认定调件", index: engine.index, today: Fixtures.today)
+        #expect(a.corrections == ["调→条"])
+    }
 }
