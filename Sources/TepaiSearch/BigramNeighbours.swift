@@ -18,5 +18,10 @@ struct BigramNeighbours: Sendable {
             seconds[a, default: []].append(b)
             firsts[b, default: []].append(a)
         }
+        // In code-point order: the terms come from a set, whose order changes from one process to the next, and
+        // typo correction keeps the first of equally good candidates. Unsorted, one question could be mended
+        // differently after a restart.
+        for k in seconds.keys { seconds[k]?.sort { $0.value < $1.value } }
+        for k in firsts.keys { firsts[k]?.sort { $0.value < $1.value } }
     }
 }

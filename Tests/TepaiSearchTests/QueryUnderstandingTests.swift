@@ -413,4 +413,20 @@ import TepaiCore
         let a = engine.analyzer.analyze("技术先进型认定调件", index: engine.index, today: Fixtures.today)
         #expect(a.corrections == ["调→条"])
     }
+
+    /// Typo correction keeps the first of equally good candidates, so the candidates must come in an order that
+    /// does not change from one process to the next (they are gathered from a set).
+    @Test func typoCandidatesComeInCodePointOrder() {
+        let index = Fixtures.engine().index
+        var lists = 0
+        for e in Fixtures.entries {
+            for c in e.title.unicodeScalars {
+                let after = index.headBigramSeconds(after: c), before = index.headBigramFirsts(before: c)
+                #expect(after.map(\.value) == after.map(\.value).sorted())
+                #expect(before.map(\.value) == before.map(\.value).sorted())
+                if after.count > 1 || before.count > 1 { lists += 1 }
+            }
+        }
+        #expect(lists > 10)
+    }
 }
