@@ -253,8 +253,25 @@ public struct QueryAnalyzer: Sendable {
         if result.slots.mentionsEvents, Self.whichEventsPhrases.contains(where: { result.normalized.contains($0) }) {
             result.slots.asksWhichEvents = true
         }
-        for k in result.units.indices { result.units[k].charWeights = result.units[k].chars.map { index.charIDF($0) } }
+        for k in result.units.indices { result.units[k].charWeights = Self.characterWeights(result.units[k].chars, index: index) }
         return result
+    }
+
+    /// The idf of each character; a run of Latin letters or digits inside a lexicon word (CMA, R&D) weighs as
+    /// the one word it is, shared among its letters, not as so many rare characters: otherwise CMA outweighed
+    /// 创新券 threefold in 有CMA资质能当创新券服务机构吗.
+    static func characterWeights(_ chars: [Unicode.Scalar], index: SearchIndex) -> [Float] {
+        var weights = chars.map { index.charIDF($0) }
+        var k = 0
+        while k < chars.count {
+            guard !TextNormalizer.isHan(chars[k].value) else { k += 1; continue }
+            var end = k
+            while end < chars.count, !TextNormalizer.isHan(chars[end].value) { end += 1 }
+            let share = index.idf(.word(chars[k..<end])) / Float(end - k)
+            for j in k..<end { weights[j] = share }
+            k = end
+        }
+        return weights
     }
 
     /// Other agencies' words in the question, longest first at each position, without overlaps.

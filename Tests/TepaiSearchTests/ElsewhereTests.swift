@@ -148,4 +148,24 @@ import TepaiRender
         #expect(QueryEngine.positions(of: s("著作权登记"), in: s("登记")) == Set(0..<2))
         #expect(QueryEngine.positions(of: s("著作权登记"), in: s("软件")).isEmpty)
     }
+
+    /// A Latin acronym of another agency (CMA) weighs as one word against the rest of the question, not as three
+    /// rare letters: the question about becoming a voucher provider is ours, the one about CMA alone is not.
+    @Test func aLatinAcronymWeighsAsOneWord() {
+        let entries = Self.entries + [
+            Entry(id: "voucher-agency", kind: .faq, title: "服务机构怎么成为创新券入库服务机构？",
+                  body: "检验检测、研发设计等服务机构可申请入库，需具备相应资质，如检验检测机构资质认定（CMA）。", tags: ["创新券", "服务机构"]),
+        ]
+        let engine = Self.engine(entries, elsewhere: ["cma": "市场监管部门"])
+        let q = engine.analyzer.analyze("有CMA资质能当创新券服务机构吗", index: engine.index, today: Fixtures.today)
+        guard let acronym = q.units.first(where: { $0.text == "cma" }) else {
+            Issue.record("no unit cma in \(q.units.map(\.text))")
+            return
+        }
+        let weights = acronym.charWeights ?? []
+        #expect(weights.count == 3)
+        #expect(abs(weights.reduce(0, +) - engine.index.idf(.word(Array("cma".unicodeScalars)[...]))) < 0.001)
+        #expect(answer("有CMA资质能当创新券服务机构吗", engine) == "voucher-agency")
+        #expect(answer("CMA资质怎么办理", engine) == nil)
+    }
 }
