@@ -30,24 +30,18 @@ test: deps
 eval: seed
 	@echo "== dev";      $(TEPAI) eval --config $(CONFIG) --now $(NOW) --queries seeds/queries/a-dev.json --queries seeds/queries/b-dev.json --queries seeds/queries/c-dev.json --queries seeds/queries/d-dev.json --queries seeds/queries/e-dev.json
 	@echo "== held-out"; $(TEPAI) eval --config $(CONFIG) --now $(NOW) --queries seeds/queries/a-heldout.json --queries seeds/queries/b-heldout.json --queries seeds/queries/d-heldout.json --queries seeds/queries/e-heldout.json
-	@rm -f data/blind-f.sqlite && $(TEPAI) import seeds/blind-f/entries.json --config $(CONFIG) --db data/blind-f.sqlite > /dev/null
-	@echo "== blind f dev (own store)";      $(TEPAI) eval --config $(CONFIG) --db data/blind-f.sqlite --now $(NOW) --queries seeds/blind-f/dev.json
-	@echo "== blind f held-out (own store)"; $(TEPAI) eval --config $(CONFIG) --db data/blind-f.sqlite --now $(NOW) --queries seeds/blind-f/heldout.json
-	@echo "== blind h dev (seed store)";      $(TEPAI) eval --config $(CONFIG) --now $(NOW) --queries seeds/blind-h/dev.json
-	@echo "== blind h held-out (seed store)"; $(TEPAI) eval --config $(CONFIG) --now $(NOW) --queries seeds/blind-h/heldout.json
-	@rm -f data/blind-g.sqlite && $(TEPAI) import seeds/blind-g/entries.json --config $(CONFIG) --db data/blind-g.sqlite > /dev/null
-	@echo "== blind g dev (own store)";      $(TEPAI) eval --config $(CONFIG) --db data/blind-g.sqlite --now $(NOW) --queries seeds/blind-g/dev.json
-	@echo "== blind g held-out (own store)"; $(TEPAI) eval --config $(CONFIG) --db data/blind-g.sqlite --now $(NOW) --queries seeds/blind-g/heldout.json
-	@echo "== blind i dev (seed store)";      $(TEPAI) eval --config $(CONFIG) --now $(NOW) --queries seeds/blind-i/dev.json
-	@echo "== blind i held-out (seed store)"; $(TEPAI) eval --config $(CONFIG) --now $(NOW) --queries seeds/blind-i/heldout.json
-	@rm -f data/blind-j.sqlite && $(TEPAI) import seeds/blind-j/entries.json --config $(CONFIG) --db data/blind-j.sqlite > /dev/null
-	@echo "== blind j dev (own store)";      $(TEPAI) eval --config $(CONFIG) --db data/blind-j.sqlite --now $(NOW) --queries seeds/blind-j/dev.json
-	@echo "== blind j held-out (own store)"; $(TEPAI) eval --config $(CONFIG) --db data/blind-j.sqlite --now $(NOW) --queries seeds/blind-j/heldout.json
-	@echo "== blind k dev (seed store)";      $(TEPAI) eval --config $(CONFIG) --now $(NOW) --queries seeds/blind-k/dev.json
-	@echo "== blind k held-out (seed store)"; $(TEPAI) eval --config $(CONFIG) --now $(NOW) --queries seeds/blind-k/heldout.json
-	@rm -f data/blind-l.sqlite && $(TEPAI) import seeds/blind-l/entries.json --config $(CONFIG) --db data/blind-l.sqlite > /dev/null
-	@echo "== blind l dev (own store)";      $(TEPAI) eval --config $(CONFIG) --db data/blind-l.sqlite --now $(NOW) --queries seeds/blind-l/dev.json
-	@echo "== blind l held-out (own store)"; $(TEPAI) eval --config $(CONFIG) --db data/blind-l.sqlite --now $(NOW) --queries seeds/blind-l/heldout.json
+	@# Blind sets over the seed store, then blind sets with their own store (rebuilt each time from entries.json).
+	@for set in h i k; do for part in dev heldout; do \
+	  echo "== blind $$set $$part (seed store)"; \
+	  $(TEPAI) eval --config $(CONFIG) --now $(NOW) --queries seeds/blind-$$set/$$part.json || exit 1; \
+	done; done
+	@for set in f g j l; do \
+	  rm -f data/blind-$$set.sqlite && $(TEPAI) import seeds/blind-$$set/entries.json --config $(CONFIG) --db data/blind-$$set.sqlite > /dev/null || exit 1; \
+	  for part in dev heldout; do \
+	    echo "== blind $$set $$part (own store)"; \
+	    $(TEPAI) eval --config $(CONFIG) --db data/blind-$$set.sqlite --now $(NOW) --queries seeds/blind-$$set/$$part.json || exit 1; \
+	  done; \
+	done
 
 bench: build
 	bench/run.sh
