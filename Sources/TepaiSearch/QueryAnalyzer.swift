@@ -490,7 +490,6 @@ public struct QueryAnalyzer: Sendable {
                 if isHan(other), !index.usesCharacter(q[other]) { continue }
                 let original = q[pos]
                 let before = function ? 0 : knownNeighbours(pos, original)
-                let sound = pinyin.pinyin(original)
                 let candidates = pos == k + 1
                     ? index.headBigramSeconds(after: q[k]) : index.headBigramFirsts(before: q[k + 1])
                 // The character's pair with its other neighbour, if the store has it anywhere (利益, once, in a
@@ -498,8 +497,7 @@ public struct QueryAnalyzer: Sendable {
                 let keptPair = isHan(other) && (pos < other ? index.documentFrequency(.bigram(q[pos], q[other]))
                                                              : index.documentFrequency(.bigram(q[other], q[pos]))) > 0
                 for c in candidates where c != original && !isFunctionChar(c) {
-                    guard pinyin.pinyin(c) == sound || pinyin.soundsAlike(c, original)
-                            || (lexicon.lookalikes[original]?.contains(c) ?? false) else { continue }
+                    guard pinyin.soundsAlike(c, original) || (lexicon.lookalikes[original]?.contains(c) ?? false) else { continue }
                     if keptPair, (pos < other ? index.documentFrequency(.bigram(c, q[other])) : index.documentFrequency(.bigram(q[other], c))) == 0 {
                         continue
                     }

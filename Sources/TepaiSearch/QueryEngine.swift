@@ -524,7 +524,8 @@ public struct QueryEngine: Sendable {
             headOnly ? index.headContains(a, b, in: doc) : index.weight(of: .bigram(a, b), in: doc) > 0
         }
         if unit.alternatives.contains(where: { alt in
-            // At least 60% of the alternative's terms: stop as soon as that is reached or out of reach.
+            // At least 60% of the alternative's terms (all of them for an intent word, whose alternatives are
+            // short phrases: 需要…什么 far apart is not 需要什么); stop as soon as that is reached or out of reach.
             let needed = unit.role == .hint ? alt.count : (alt.count * 3 + 4) / 5
             var present = 0, left = alt.count
             for t in alt {

@@ -267,28 +267,18 @@ public final class SearchIndex: Sendable {
         return lo < list.count && list[lo] == target ? postingWeights[Int(id)][lo] : 0
     }
 
-    /// Calls `body` with the documents holding a term.
-    func withPostings(_ term: Term, _ body: (UnsafeBufferPointer<Int32>) -> Void) {
-        guard let id = termIDs[term] else { return }
-        postingDocs[Int(id)].withUnsafeBufferPointer(body)
-    }
-
     /// A term's number in the posting lists, or nil when no entry holds it. Scoring looks each term up once
     /// and works on numbers from there: hashing a term was a tenth of a question's time.
     func termID(_ term: Term) -> Int32? { termIDs[term] }
 
     func documentFrequency(id: Int32) -> Int { postingDocs[Int(id)].count }
 
+    /// Calls `body` with the documents holding the term of that number.
     func withPostings(id: Int32, _ body: (UnsafeBufferPointer<Int32>) -> Void) {
         postingDocs[Int(id)].withUnsafeBufferPointer(body)
     }
 
-    /// Adds `queryWeight × weight` of a term to every document holding it.
-    func accumulate(_ term: Term, queryWeight: Float, into scores: UnsafeMutableBufferPointer<Float>) {
-        guard let id = termIDs[term] else { return }
-        accumulate(id: id, queryWeight: queryWeight, into: scores)
-    }
-
+    /// Adds `queryWeight × weight` of the term of that number to every document holding it.
     func accumulate(id: Int32, queryWeight: Float, into scores: UnsafeMutableBufferPointer<Float>) {
         postingDocs[Int(id)].withUnsafeBufferPointer { ds in
             postingWeights[Int(id)].withUnsafeBufferPointer { ws in
