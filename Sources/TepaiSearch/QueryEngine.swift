@@ -551,7 +551,7 @@ public struct QueryEngine: Sendable {
     func characterWeights(_ unit: QueryUnit) -> [Float] {
         // A lone character between function words (来, 看, 号) is more often filler than topic.
         let scale: Float = unit.chars.count == 1 && unit.alternatives.isEmpty ? tuning.singleCharWeight : 1
-        return (unit.charWeights ?? unit.chars.map { index.charIDF($0) }).map { $0 * scale }
+        return (unit.charWeights ?? QueryAnalyzer.characterWeights(unit.chars, index: index)).map { $0 * scale }
     }
 
     func headHas(_ t: Term, _ doc: Int) -> Bool {
