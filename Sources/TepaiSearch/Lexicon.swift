@@ -77,8 +77,16 @@ public struct Lexicon: Sendable {
         }
         if let groups = top["synonyms"], !groups.isNull {
             guard case .array(let items) = groups else { throw LoadError(description: "\(source): synonyms must be a list of groups") }
+            // A word in two groups would silently join them; the header asks for one group per word.
+            var groupOf: [String: Int] = [:]
             for (i, group) in items.enumerated() {
                 let members = try words(group, "synonyms group \(i + 1)")
+                for m in members {
+                    if let first = groupOf[m], first != i + 1 {
+                        throw LoadError(description: "\(source): synonyms groups \(first) and \(i + 1) both list \"\(m)\"; put each word in one group only (merge the groups if they mean the same)")
+                    }
+                    groupOf[m] = i + 1
+                }
                 for m in members { lex.synonyms[m, default: []] += members.filter { $0 != m } }
             }
         }

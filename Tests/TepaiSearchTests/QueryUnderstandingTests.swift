@@ -393,6 +393,20 @@ import TepaiCore
         }
     }
 
+    /// Two groups that share a word would be merged without a word said; the administrator is told which.
+    @Test func aWordInTwoSynonymGroupsIsRefusedWithBothGroupNumbers() throws {
+        let lex = try Lexicon.parse("synonyms:\n  - [开支, 支出]\n  - [费用, 花销]\n", source: "t")
+        #expect(lex.synonyms["开支"] == ["支出"])
+        do {
+            _ = try Lexicon.parse("synonyms:\n  - [开支, 支出]\n  - [费用, 花销]\n  - [花费, 开支]\n", source: "lexicon.yaml")
+            Issue.record("a word in two groups was accepted")
+        } catch let error as Lexicon.LoadError {
+            #expect(error.description.contains("lexicon.yaml"))
+            #expect(error.description.contains("1 and 3"))
+            #expect(error.description.contains("开支"))
+        }
+    }
+
     @Test func intentAnswersJoinTheIntentHint() {
         let e = Fixtures.engine()
         let unit = e.analyzer.analyze("给多少钱", index: e.index, today: Fixtures.today).units.first { $0.text == "给多少" }
