@@ -37,6 +37,9 @@ public struct RankingTuning: Sendable {
     public var kindBoost: Float = 1.4
     public var regionMatchBoost: Float = 2.0
     public var otherCountyPenalty: Float = 0.4
+    /// A county's own rule when the question names no place: the city-wide one comes first (研究生站 asks about the
+    /// city's scheme, not 开平区's top-up), by a margin small enough that a better match still wins.
+    public var unaskedCountyPenalty: Float = 0.95
     public var upcomingBoost: Float = 1.25
     public var pastEventPenalty: Float = 1.0
     public var outOfRangePenalty: Float = 0.5
@@ -337,6 +340,8 @@ public struct QueryEngine: Sendable {
                     // An event elsewhere (even a city one) or another county's rule does not answer "in 迁西".
                     f *= t.otherCountyPenalty
                 }
+            } else if !isEvent && e.region > 1 {
+                f *= t.unaskedCountyPenalty
             }
             if isEvent && e.eventDay != Int32.min {
                 if e.lastDay < todayNumber { f *= t.pastEventPenalty } else if slots.wantsEvent { f *= t.upcomingBoost }
@@ -642,6 +647,7 @@ extension RankingTuning {
         case "phraseBonus": phraseBonus = value
         case "intentBonus": intentBonus = value
         case "wholeBonus": wholeBonus = value
+        case "unaskedCountyPenalty": unaskedCountyPenalty = value
         case "rerankDepth": rerankDepth = Int(value)
         case "phraseSlack": phraseSlack = Int(value)
         case "fullCoverScoreRatio": fullCoverScoreRatio = value

@@ -41,6 +41,24 @@ import TepaiCore
         #expect(!o.declined && o.hits.first?.entry.id == "course")
     }
 
+    /// Two entries that match a placeless question alike: the city's scheme answers it, not one county's top-up;
+    /// a question naming the county still gets the county's rule.
+    @Test func aPlacelessQuestionGetsTheCityRuleBeforeACountyRule() {
+        let entries = [
+            Entry(id: "county", kind: .policy, title: "开平区企业研究生工作站建设补助办法", body: "开平区对企业研究生工作站给予建设补助。",
+                  tags: ["企业研究生工作站"], region: "开平区"),
+            Entry(id: "city", kind: .policy, title: "市级企业研究生工作站建设补助管理办法", body: "市科技局对企业研究生工作站给予建设补助。",
+                  tags: ["企业研究生工作站"], region: "市级"),
+        ]
+        let engine = Fixtures.engine(Fixtures.entries + entries)
+        // Placed first, the county's rule wins every tie unless a county rule is ranked lower without a place.
+        #expect(engine.search("企业研究生工作站建设补助", today: Fixtures.today).hits.first?.entry.id == "city")
+        #expect(engine.search("开平企业研究生工作站建设补助", today: Fixtures.today).hits.first?.entry.id == "county")
+        var flat = RankingTuning()
+        flat.unaskedCountyPenalty = 1
+        #expect(Fixtures.engine(Fixtures.entries + entries, tuning: flat).search("企业研究生工作站建设补助", today: Fixtures.today).hits.first?.entry.id == "county")
+    }
+
     @Test func questionsInTraditionalCharactersOrWithEmoticonsFindTheSameEntry() {
         #expect(top("技術合同在哪裡辦理") == "tc-where")
         #expect(top("高企认定需要什么条件[微笑]") == "hte-cond")
