@@ -409,7 +409,10 @@ public struct QueryEngine: Sendable {
         let all = total(weights)
         var found: ElsewhereWord?
         for word in q.elsewhere {
-            if index.longestHeadMatch(word.chars, in: doc) >= word.chars.count,
+            // The word or its full form (个税 → 个人所得税: the short form's characters in order) in the entry's
+            // title, aliases or tags; not a broader word the lexicon also maps it to (商标 → 知识产权).
+            let forms = [word.word] + (analyzer.lexicon.abbreviations[word.word] ?? []).filter { Self.isSubsequence(word.chars, of: Array($0.unicodeScalars)) }
+            if forms.contains(where: { let f = Array($0.unicodeScalars); return index.longestHeadMatch(f, in: doc) >= f.count }),
                !asksOnlyItsRoutine(word, topics, weights: weights, doc: doc, today: today) { continue }
             found = found ?? word
             weights = without(word, topics, weights: weights)
@@ -464,6 +467,12 @@ public struct QueryEngine: Sendable {
     }
 
     /// Maximal ranges of consecutive `true`.
+    static func isSubsequence(_ short: [Unicode.Scalar], of long: [Unicode.Scalar]) -> Bool {
+        var k = 0
+        for c in long where k < short.count && c == short[k] { k += 1 }
+        return k == short.count
+    }
+
     static func runs(where flags: [Bool]) -> [Range<Int>] {
         var out: [Range<Int>] = []
         var start: Int?

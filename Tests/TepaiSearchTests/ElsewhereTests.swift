@@ -36,6 +36,21 @@ import TepaiRender
         return o.declined ? nil : o.hits.first?.entry.id
     }
 
+    /// 个税 is the tax office's word, but an entry titled with its full form 个人所得税 is about it: the question is
+    /// answered. Without the full form in the lexicon, the same question is declined.
+    @Test func anEntryTitledWithTheWordsFullFormIsAboutIt() {
+        let talk = Entry(id: "tax-talk", kind: .training, title: "成果转化个人所得税优惠政策宣讲会", body: "讲解职务成果转化现金奖励减半计征。",
+                         tags: ["宣讲会"], region: "丰南区", date: LocalDate("2026-11-12"))
+        func engine(fullForm: Bool) -> QueryEngine {
+            var lex = Self.lexicon(elsewhere: ["个税": "税务部门"])
+            lex.abbreviations["个税"] = fullForm ? ["个人所得税"] : nil
+            return QueryEngine(index: SearchIndex(entries: Self.entries + [talk]),
+                               analyzer: QueryAnalyzer(lexicon: lex, regions: TepaiConfig().regionCatalog, pinyin: PinyinTable()))
+        }
+        #expect(answer("丰南个税宣讲会讲了啥", engine(fullForm: true)) == "tax-talk")
+        #expect(engine(fullForm: false).search("丰南个税宣讲会讲了啥", today: Fixtures.today).elsewhere?.word == "个税")
+    }
+
     @Test func lexiconSectionMapsWordsToTheirAgency() throws {
         let lex = try Lexicon.parse("elsewhere:\n  市场监管部门: [商标, 营业执照]\n  人社部门: [社保]\n", source: "t")
         #expect(lex.elsewhere == ["商标": "市场监管部门", "营业执照": "市场监管部门", "社保": "人社部门"])
