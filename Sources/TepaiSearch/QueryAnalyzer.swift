@@ -159,6 +159,11 @@ public struct QueryAnalyzer: Sendable {
                 i += word
                 continue
             }
+            if let n = quantityPhrase(q, at: i, index: index) {
+                pieces.append(.gap)
+                i += n
+                continue
+            }
             let previousIsContent: Bool = if case .han = pieces.last { true } else { false }
             // A one-character lexicon word (查, 卖) inside a word of the knowledge base (科技查新) is part of it.
             // So is a one-character function word: 才 in 科技人才, 要 in 要求.
@@ -403,6 +408,22 @@ public struct QueryAnalyzer: Sendable {
               words.longest(q, at: next, where: { $0.isFunction || $0.region != nil }) == nil,
               time.parse(q, at: next) == nil else { return false }
         return index.isHeadTerm(.bigram(c, q[next]))
+    }
+
+    static let hanNumerals: Set<Unicode.Scalar> = Set("一二两三四五六七八九十百千几俩半".unicodeScalars)
+    static let measureWords: Set<Unicode.Scalar> = Set("个年家项次回人名天月周篇件条份所位岁场批期轮台套".unicodeScalars)
+
+    /// 一个人, 两年, 三家, 俩: a count in words says how many, not what about; like a bare number it is no topic.
+    /// Not when the knowledge base's titles, aliases or tags have the pair (一次性, 十四五, 两化融合).
+    func quantityPhrase(_ q: [Unicode.Scalar], at i: Int, index: SearchIndex) -> Int? {
+        guard Self.hanNumerals.contains(q[i]), i == 0 || !Self.hanNumerals.contains(q[i - 1]) else { return nil }
+        var end = i
+        while end < q.count, Self.hanNumerals.contains(q[end]) { end += 1 }
+        if end - i == 1, q[i] == "俩" { return 1 }
+        guard end < q.count, Self.measureWords.contains(q[end]) else { return nil }
+        for k in i..<end where index.isHeadTerm(.bigram(q[k], q[k + 1])) { return nil }
+        if i > 0, index.isHeadTerm(.bigram(q[i - 1], q[i])) { return nil }
+        return end + 1 - i
     }
 
     /// Measure words and aspect particles that colloquial speech puts inside a verb-object word: 揭几个榜,

@@ -377,6 +377,20 @@ import TepaiCore
         #expect(!units("专利卖了能分多少").contains { $0.contains("卖能") })
     }
 
+    /// Counts in words (一个人, 一年, 俩) say how many, not what about: no unit carries them, so an entry need not
+    /// hold them to answer. A pair the knowledge base's titles use (一次性) stays a word.
+    @Test func countsInWordsAreNoTopic() {
+        let a = analyze("一个人一年能报几个项目")
+        #expect(!a.units.contains { $0.text.contains("一") || $0.text.contains("个") })
+        #expect(a.units.contains { $0.text.contains("项目") })
+        #expect(!analyze("手上俩在研项目").units.contains { $0.text.contains("俩") })
+        let engine = Fixtures.engine(Fixtures.entries + [
+            Entry(id: "once", kind: .policy, title: "一次性创业补贴办法", body: "给予一次性创业补贴。", tags: ["创业补贴"]),
+        ])
+        let once = engine.analyzer.analyze("一次性创业补贴", index: engine.index, today: Fixtures.today)
+        #expect(once.units.contains { $0.text.contains("一次") })
+    }
+
     @Test func abbreviationsBringTheirFullForm() {
         let a = analyze("科小怎么评")
         let unit = a.units.first { $0.text == "科小" }
