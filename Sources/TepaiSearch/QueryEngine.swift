@@ -14,7 +14,7 @@ public struct Hit: Sendable {
     /// The longest piece of the question (or of a lexicon form of it) found as is in title, aliases or tags.
     public var longestHeadMatch: Int
     /// `score` with whole-entry coverage counted in: orders the answer once the bot has decided to answer.
-    var answerScore: Float = 0
+    public internal(set) var answerScore: Float = 0
 }
 
 /// The outcome of one question.

@@ -26,6 +26,9 @@ struct EvalCommand: AsyncParsableCommand {
     @Option(help: "Write one JSON line per question with the decline features (for tuning thresholds).")
     var trace: String?
 
+    @Flag(help: "With --trace: add each question's candidates and their features (for fitting the answer order).")
+    var candidates = false
+
     @Option(help: "Override the minimum coverage below which the bot declines (for tuning).")
     var minCoverage: Float?
 
@@ -81,7 +84,23 @@ struct EvalCommand: AsyncParsableCommand {
                     "head": "\(top?.headCoverage ?? 0)", "phrase": "\(top?.longestHeadMatch ?? 0)",
                     "second": "\(outcome.hits.dropFirst().first?.score ?? 0)",
                 ]
-                traceLines.append(try Output.json(row))
+                var line = try Output.json(row)
+                if candidates {
+                    let hits: [[String: String]] = outcome.hits.map { h in
+                        ["id": h.entry.id, "kind": h.entry.kind.rawValue, "region": h.entry.region, "title": h.entry.title,
+                         "aliases": h.entry.aliases.joined(separator: "|"), "tags": h.entry.tags.joined(separator: "|"),
+                         "score": "\(h.score)", "answer": "\(h.answerScore)", "cov": "\(h.coverage)", "head": "\(h.headCoverage)",
+                         "ended": "\(h.ended)", "ok": "\(item.relevant.contains(h.entry.id))"]
+                    }
+                    let extra: [String: String] = [
+                        "intents": outcome.analyzed.slots.intents.sorted().joined(separator: "|"),
+                        "units": outcome.analyzed.units.map { "\($0.text):\($0.role == .topic ? "t" : "h")" }.joined(separator: "|"),
+                        "region": outcome.analyzed.slots.region ?? "", "normalized": outcome.analyzed.normalized,
+                        "hits": String(decoding: try JSONSerialization.data(withJSONObject: hits), as: UTF8.self),
+                    ]
+                    line = try Output.json(row.merging(extra) { a, _ in a })
+                }
+                traceLines.append(line)
             }
             let correct = item.relevant.isEmpty ? outcome.declined : ids.first.map(item.relevant.contains) ?? false
             if misses && !correct {
