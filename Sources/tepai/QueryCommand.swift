@@ -25,6 +25,9 @@ struct QueryCommand: AsyncParsableCommand {
     @Option(help: "How many results to return.")
     var limit = 3
 
+    @Option(help: "Override a ranking constant, NAME=VALUE (repeatable; to see what a change to the constants does to one question).")
+    var tune: [String] = []
+
     func validate() throws {
         if (text == nil) == (batch == nil) { throw ValidationError("give either a question or --batch FILE") }
         if limit < 1 || limit > 50 { throw ValidationError("--limit must be 1–50") }
@@ -33,7 +36,9 @@ struct QueryCommand: AsyncParsableCommand {
     func run() async throws {
         let config = try global.loadConfig()
         let store = try global.openStore(config)
-        let service = try await global.answerService(config, store: store, logger: .cli())
+        var tuning = RankingTuning()
+        if let bad = tuning.apply(tune) { throw UserError("--tune \(bad): expected NAME=VALUE with a known name") }
+        let service = try await global.answerService(config, store: store, logger: .cli(), tuning: tuning)
         if let batch {
             let lines: [String]
             if batch == "-" {

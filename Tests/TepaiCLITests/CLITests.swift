@@ -146,6 +146,13 @@ struct CLI {
         #expect(declined["declined"] as? Bool == true)
         #expect((declined["results"] as? [Any])?.isEmpty == true)
         #expect((declined["answer"] as? String)?.contains("0315-0000000") == true)
+
+        // --tune shows what a constant does to one question: an impossible coverage bar declines it; a bad name is an error.
+        let strict = try CLI.run(["query", "技术合同在哪里登记", "--json", "--db", db, "--now", "2026-11-23", "--tune", "minCoverage=1.01", "--tune", "minCoverageWithPhrase=1.01"])
+        let strictObject = try #require(try JSONSerialization.jsonObject(with: Data(strict.stdout.utf8)) as? [String: Any])
+        #expect(strictObject["declined"] as? Bool == true)
+        let bad = try CLI.run(["query", "技术合同在哪里登记", "--db", db, "--tune", "noSuchConstant=1"])
+        #expect(bad.status != 0 && bad.stderr.contains("noSuchConstant"))
     }
 
     @Test func batchKeepsOrderOneObjectPerLine() throws {
