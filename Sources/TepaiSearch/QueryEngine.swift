@@ -466,13 +466,14 @@ public struct QueryEngine: Sendable {
         return coverage(topics, QuerySlots(), doc: doc, today: today, headOnly: true, weights: rest) < tuning.minElsewhereRestCoverage
     }
 
-    /// Maximal ranges of consecutive `true`.
+    /// Whether `short`'s characters occur in `long` in order (个税 in 个人所得税).
     static func isSubsequence(_ short: [Unicode.Scalar], of long: [Unicode.Scalar]) -> Bool {
         var k = 0
         for c in long where k < short.count && c == short[k] { k += 1 }
         return k == short.count
     }
 
+    /// Maximal ranges of consecutive `true`.
     static func runs(where flags: [Bool]) -> [Range<Int>] {
         var out: [Range<Int>] = []
         var start: Int?

@@ -29,8 +29,7 @@ struct BenchCommand: AsyncParsableCommand {
             let buildStart = clock.now
             let index = SearchIndex(entries: batch.entries)
             let build = clock.now - buildStart
-            var tuning = RankingTuning()
-            if let bad = tuning.apply(tune) { throw UserError("--tune \(bad): expected NAME=VALUE with a known name") }
+            let tuning = try RankingTuning(overrides: tune)
             let engine = QueryEngine(index: index, analyzer: QueryAnalyzer(lexicon: lexicon, regions: config.regionCatalog, pinyin: PinyinTable()), tuning: tuning)
             let today = try global.clock(config).today()
             for q in questions.prefix(warmup) { _ = engine.search(q, today: today) }

@@ -48,8 +48,7 @@ struct EvalCommand: AsyncParsableCommand {
     func run() async throws {
         let config = try global.loadConfig()
         let store = try global.openStore(config)
-        var tuning = RankingTuning()
-        if let bad = tuning.apply(tune) { throw UserError("--tune \(bad): expected NAME=VALUE with a known name") }
+        var tuning = try RankingTuning(overrides: tune)
         if let minCoverage {
             tuning.minCoverage = minCoverage
             tuning.minCoverageWithPhrase = minCoverage

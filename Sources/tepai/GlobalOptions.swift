@@ -96,6 +96,14 @@ enum Output {
     static var stderrIsTerminal: Bool { isatty(2) == 1 }
 }
 
+extension RankingTuning {
+    /// The default constants with `--tune NAME=VALUE` overrides applied (eval, query and bench search take them).
+    init(overrides: [String]) throws {
+        self.init()
+        if let bad = apply(overrides) { throw UserError("--tune \(bad): expected NAME=VALUE with a known name") }
+    }
+}
+
 extension Logger {
     static func cli(_ label: String = "tepai") -> Logger {
         var l = Logger(label: label)

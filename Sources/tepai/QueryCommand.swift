@@ -36,8 +36,7 @@ struct QueryCommand: AsyncParsableCommand {
     func run() async throws {
         let config = try global.loadConfig()
         let store = try global.openStore(config)
-        var tuning = RankingTuning()
-        if let bad = tuning.apply(tune) { throw UserError("--tune \(bad): expected NAME=VALUE with a known name") }
+        let tuning = try RankingTuning(overrides: tune)
         let service = try await global.answerService(config, store: store, logger: .cli(), tuning: tuning)
         if let batch {
             let lines: [String]
