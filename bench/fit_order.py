@@ -46,6 +46,7 @@ def lcs(a,b):
 def han(s): return [c for c in s if '\u4e00'<=c<='\u9fff']
 FUNC=set('的了吗呢啊呀吧么是有在和与及或还都就也又不没得给拿搞弄走找去交想要能可以')
 def feats(r,h,top):
+    """Features of candidate h for question r; `top` is the candidate tepai answers with."""
     q=han(r['normalized']); qs=set(q)-FUNC
     t=han(h['title']); head=t+han(h['aliases'])+han(h['tags'])
     ts=set(t)-FUNC
@@ -74,7 +75,6 @@ def build(rows):
     for r in rows:
         hs=r['hits']
         if not hs: continue
-        top=max(hs,key=lambda h: float(h['answer']))
         X=np.array([feats(r,h,hs[0]) for h in hs]); y=np.array([h['ok']=='true' for h in hs])
         Q.append((X,y,r))
     return Q
@@ -100,7 +100,7 @@ def r1(Q,w=None):
     for X,y,r in Q:
         n+=1
         if w is None: k=0
-        else: k=int(np.argmax(X@w + 0*np.arange(len(y))))
+        else: k=int(np.argmax(X@w))
         ok+=bool(y[k])
     return ok,n
 if __name__=='__main__':
