@@ -53,7 +53,8 @@ struct GlobalOptions: ParsableArguments {
         do { templates = try TemplateSet(directory: config.templatesPath, overrides: config.templateOverridesPath) } catch {
             throw UserError("\(error)")
         }
-        let analyzer = QueryAnalyzer(lexicon: lexicon, regions: config.regionCatalog, pinyin: PinyinTable())
+        let thesaurus = (try? Thesaurus.load(path: "config/thesaurus.txt")) ?? Thesaurus()
+        let analyzer = QueryAnalyzer(lexicon: lexicon, regions: config.regionCatalog, pinyin: PinyinTable(), thesaurus: thesaurus)
         return try await AnswerService(
             store: store, analyzer: analyzer, renderer: AnswerRenderer(templates: templates, contact: config.contact),
             clock: try clock(config), logger: logger, tuning: tuning, cacheCapacity: config.answerCacheSize)
