@@ -49,8 +49,6 @@ public struct AnalyzedQuery: Sendable {
     public var units: [QueryUnit] = []
     /// "登计 → 登记" style notes of typo corrections, for explanations.
     public var corrections: [String] = []
-    /// "厂子 ≈ 工厂" style notes of thesaurus bridges, for explanations.
-    public var bridges: [String] = []
     /// Words of other agencies' business in the question (lexicon section `elsewhere`).
     public var elsewhere: [ElsewhereWord] = []
 
@@ -71,7 +69,6 @@ public struct QueryAnalyzer: Sendable {
     public let lexicon: Lexicon
     public let regions: RegionCatalog
     public let pinyin: PinyinTable
-    public let thesaurus: Thesaurus
 
     static let genericEventWords = ["活动", "安排", "会议"]
     static let whichEventsPhrases = ["啥活动", "什么活动", "哪些活动", "有活动"]
@@ -95,13 +92,11 @@ public struct QueryAnalyzer: Sendable {
         var others: [[Term]]
     }
 
-    public init(lexicon: Lexicon, regions: RegionCatalog, pinyin: PinyinTable, thesaurus: Thesaurus = Thesaurus()) {
+    public init(lexicon: Lexicon, regions: RegionCatalog, pinyin: PinyinTable) {
         self.lexicon = lexicon
         self.regions = regions
         self.pinyin = pinyin
-        self.thesaurus = thesaurus
         var trie = WordTrie()
-        for w in thesaurus.groupsOf.keys where w.unicodeScalars.count > 1 { trie.insert(w) { $0.inThesaurus = true } }
         for w in lexicon.functionWords { trie.insert(w) { $0.isFunction = true } }
         let lexical = Array(lexicon.abbreviations.keys) + Array(lexicon.synonyms.keys) + Array(lexicon.intents.keys)
             + Array(lexicon.kindWords.keys) + Self.genericEventWords
@@ -127,8 +122,6 @@ public struct QueryAnalyzer: Sendable {
     enum Piece {
         case han(Unicode.Scalar)
         case word(String)
-        /// A word the knowledge base lacks, with the thesaurus synonyms it holds (厂子 → 工厂).
-        case bridged(String, [String])
         case latin(String)
         case gap
         /// 的: a gap that also ties the words around it into one noun phrase.
@@ -193,10 +186,7 @@ public struct QueryAnalyzer: Sendable {
                 continue
             }
             let s = q[i]
-            if let (word, members) = bridge(q, at: i, index: index) {
-                pieces.append(.bridged(word, members))
-                i += word.unicodeScalars.count
-            } else if TextNormalizer.isHan(s.value) {
+            if TextNormalizer.isHan(s.value) {
                 pieces.append(.han(s))
                 i += 1
             } else if s == TextNormalizer.breakScalar {
@@ -227,12 +217,6 @@ public struct QueryAnalyzer: Sendable {
             switch piece {
             case .han(let s): run.append(s)
             case .gap, .of: flushRun()
-            case .bridged(let w, let members):
-                flushRun()
-                result.bridges.append("\(w) ≈ \(members.joined(separator: "/"))")
-                let chars = Array(w.unicodeScalars)
-                result.units.append(QueryUnit(text: w, terms: Tokenizer.terms(chars, unigrams: true),
-                                              alternatives: members.map { termsOf($0) }, role: .topic, chars: chars, fullForms: 0))
             case .word(let w) where countsSomething(w, before: k + 1 < pieces.count ? pieces[k + 1] : nil):
                 flushRun()
             case .latin(let w):
@@ -316,7 +300,7 @@ public struct QueryAnalyzer: Sendable {
     func countsSomething(_ w: String, before next: Piece?) -> Bool {
         guard Self.quantityWords.contains(w), let next else { return false }
         switch next {
-        case .han, .bridged: return true
+        case .han: return true
         case .word(let n): return lexicon.intents[n] == nil && lexicon.kindWords[n] == nil
         case .latin, .gap, .of: return false
         }
@@ -329,7 +313,7 @@ public struct QueryAnalyzer: Sendable {
               case .of = pieces[k + 1] else { return false }
         func isTopic(_ p: Piece) -> Bool {
             switch p {
-            case .han, .bridged: return true
+            case .han: return true
             case .word(let x): return lexicon.intents[x] == nil && lexicon.kindWords[x] == nil
             default: return false
             }
@@ -403,36 +387,6 @@ public struct QueryAnalyzer: Sendable {
     func longestRegion(_ q: [Unicode.Scalar], at i: Int) -> (Int, String)? {
         guard let (info, n) = words.longest(q, at: i, where: { $0.region != nil }), let region = info.region else { return nil }
         return (n, region)
-    }
-
-    /// The longest thesaurus word at `i` that the knowledge base lacks, with the members of its groups that
-    /// the knowledge base has: only then does the general-language thesaurus say anything the store does not.
-    func bridge(_ q: [Unicode.Scalar], at i: Int, index: SearchIndex) -> (word: String, members: [String])? {
-        guard !thesaurus.groups.isEmpty else { return nil }
-        var found: [String] = []
-        let hit = words.longest(q, at: i) { info in
-            guard info.inThesaurus, !Self.holds(info.word, index) else { return false }
-            var members: [String] = []
-            for g in thesaurus.groupsOf[info.word] ?? [] {
-                for m in thesaurus.groups[Int(g)] where m != info.word && !members.contains(m) && Self.holds(m, index) {
-                    members.append(m)
-                }
-            }
-            if members.isEmpty { return false }
-            found = members
-            return true
-        }
-        guard let hit else { return nil }
-        // `found` is from the last accepted word, which is the longest one.
-        return (hit.info.word, found)
-    }
-
-    /// Whether every adjacent pair of a word occurs in the knowledge base.
-    static func holds(_ w: String, _ index: SearchIndex) -> Bool {
-        let s = Array(w.unicodeScalars)
-        guard s.count > 1 else { return false }
-        for k in 0..<(s.count - 1) where !index.isKnown(.bigram(s[k], s[k + 1])) { return false }
-        return true
     }
 
     func longestLexiconWord(_ q: [Unicode.Scalar], at i: Int) -> String? {

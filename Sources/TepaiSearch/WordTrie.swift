@@ -6,8 +6,6 @@ struct WordInfo: Sendable {
     var region: String?
     /// The agency whose business the word is (lexicon section `elsewhere`).
     var agency: String?
-    /// A word of the general-language thesaurus.
-    var inThesaurus = false
 }
 
 /// Longest-match lookup over Unicode scalars. Questions are scanned position by position; a trie walk costs

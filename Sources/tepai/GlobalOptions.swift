@@ -53,8 +53,7 @@ struct GlobalOptions: ParsableArguments {
         do { templates = try TemplateSet(directory: config.templatesPath, overrides: config.templateOverridesPath) } catch {
             throw UserError("\(error)")
         }
-        let thesaurus = (try? Thesaurus.load(path: "config/thesaurus.txt")) ?? Thesaurus()
-        let analyzer = QueryAnalyzer(lexicon: lexicon, regions: config.regionCatalog, pinyin: PinyinTable(), thesaurus: thesaurus)
+        let analyzer = QueryAnalyzer(lexicon: lexicon, regions: config.regionCatalog, pinyin: PinyinTable())
         return try await AnswerService(
             store: store, analyzer: analyzer, renderer: AnswerRenderer(templates: templates, contact: config.contact),
             clock: try clock(config), logger: logger, tuning: tuning, cacheCapacity: config.answerCacheSize)

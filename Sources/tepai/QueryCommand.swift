@@ -66,7 +66,6 @@ struct QueryCommand: AsyncParsableCommand {
             if !a.slots.kinds.isEmpty { lines.append("kinds: \(a.slots.kinds.map(\.rawValue).sorted().joined(separator: ", "))") }
             if !a.slots.intents.isEmpty { lines.append("intents: \(a.slots.intents.sorted().joined(separator: ", "))") }
             if !a.corrections.isEmpty { lines.append("corrections: \(a.corrections.joined(separator: " "))") }
-            if !a.bridges.isEmpty { lines.append("thesaurus: \(a.bridges.joined(separator: " "))") }
             if !a.elsewhere.isEmpty { lines.append("elsewhere: \(a.elsewhere.map { "\($0.word) (\($0.agency))" }.joined(separator: ", "))") }
             for h in outcome.hits { lines.append(String(format: "%.3f cov %.2f  %@  %@", h.score, h.coverage, h.entry.id, h.entry.title)) }
             if let reason = outcome.declineReason { lines.append("declined: \(reason)") }
