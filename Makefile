@@ -35,7 +35,7 @@ eval: seed
 	  echo "== blind $$set $$part (seed store)"; \
 	  $(TEPAI) eval --config $(CONFIG) --now $(NOW) --queries seeds/blind-$$set/$$part.json || exit 1; \
 	done; done
-	@for set in f g j l m n o; do \
+	@for set in f g j l m n o p; do \
 	  rm -f data/blind-$$set.sqlite && $(TEPAI) import seeds/blind-$$set/entries.json --config $(CONFIG) --db data/blind-$$set.sqlite > /dev/null || exit 1; \
 	  for part in dev heldout; do \
 	    echo "== blind $$set $$part (own store)"; \
