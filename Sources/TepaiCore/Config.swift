@@ -70,6 +70,9 @@ public struct TepaiConfig: Sendable {
     public var queryRateLimitPerMinute: Int
     /// Recent answers kept in memory (0 = none); dropped whenever the content, lexicon or templates change.
     public var answerCacheSize: Int
+    /// Days the delivery log keeps each attempt (0 = forever): a daemon sending for years must not grow its
+    /// database without end. The outbox's own rows stay; they stop a re-run from sending twice.
+    public var deliveryLogDays: Int
     /// Digest and reminder jobs, read in `timezone`.
     public var schedules: [ScheduleConfig]
     /// Questions asked in groups: the secrets inbound callbacks are checked with (empty = route off).
@@ -95,6 +98,7 @@ public struct TepaiConfig: Sendable {
         noProxy = nil
         queryRateLimitPerMinute = 120
         answerCacheSize = 4096
+        deliveryLogDays = 90
         schedules = Self.defaultSchedules
         callbacks = CallbackConfig()
         sources = []

@@ -12,7 +12,7 @@ public struct ConfigLoader: Sendable {
     static let topKeys: Set<String> = [
         "timezone", "database", "server", "admin_token", "admin_token_file", "contact", "counties", "lexicon",
         "templates", "template_overrides", "strict_import", "channels", "query_rate_limit_per_minute", "answer_cache_size", "schedules", "callbacks",
-        "sources", "proxy", "no_proxy",
+        "sources", "proxy", "no_proxy", "delivery_log_days",
     ]
     static let scheduleKeys: Set<String> = [
         "name", "digest", "cron", "channels", "jitter_seconds", "send_empty", "max_items", "days", "deadline_days",
@@ -85,6 +85,10 @@ public struct ConfigLoader: Sendable {
         if let size = try r.int(top["answer_cache_size"], "answer_cache_size") {
             guard size >= 0 else { throw ConfigError(source: source, key: "answer_cache_size", reason: "must be 0 (no cache) or more, found \(size)") }
             c.answerCacheSize = size
+        }
+        if let days = try r.int(top["delivery_log_days"], "delivery_log_days") {
+            guard days >= 0 else { throw ConfigError(source: source, key: "delivery_log_days", reason: "must be 0 (keep every attempt) or more days, found \(days)") }
+            c.deliveryLogDays = days
         }
         c.proxy = try ProxySettings.proxy(r.text(top["proxy"], "proxy"), key: "proxy", source: source)
         c.noProxy = try ProxySettings.noProxy(r.text(top["no_proxy"], "no_proxy"), key: "no_proxy", source: source)

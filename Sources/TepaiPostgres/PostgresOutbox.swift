@@ -190,6 +190,12 @@ public final class PostgresOutbox: OutboxStore {
             .map { (channel: try $0.get("channel"), outcome: try $0.get("outcome"), count: try $0.get("n")) }
     }
 
+    @discardableResult public func pruneDeliveryLog(before cutoff: Double) async throws -> Int {
+        let pool = try await store.ready()
+        let rows = try await pool.rows("WITH gone AS (DELETE FROM delivery_log WHERE at < \(cutoff) RETURNING 1) SELECT COUNT(*) AS n FROM gone")
+        return try rows.first?.get("n", Int.self) ?? 0
+    }
+
     public func deliveryLog(channel: String?) async throws -> [DeliveryLogEntry] {
         let pool = try await store.ready()
         let rows: [PostgresRandomAccessRow]

@@ -272,6 +272,13 @@ public final class SQLiteOutbox: OutboxStore {
         }
     }
 
+    @discardableResult public func pruneDeliveryLog(before cutoff: Double) async throws -> Int {
+        try await pool.write { db in
+            try db.execute(sql: "DELETE FROM delivery_log WHERE at < ?", arguments: [cutoff])
+            return db.changesCount
+        }
+    }
+
     public func deliveryLog(channel: String?) async throws -> [DeliveryLogEntry] {
         try await pool.read { db in
             if let channel {

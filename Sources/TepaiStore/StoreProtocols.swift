@@ -25,6 +25,9 @@ public protocol OutboxStore: Sendable {
     func nextDue(held: Set<String>) async throws -> Double?
     func deliveryCounts() async throws -> [(channel: String, outcome: String, count: Int)]
     func deliveryLog(channel: String?) async throws -> [DeliveryLogEntry]
+    /// Deletes the delivery log's attempts made before `cutoff` (seconds since 1970) and says how many went.
+    /// The outbox itself is untouched: its idempotency keys keep a re-run from sending a message twice.
+    @discardableResult func pruneDeliveryLog(before cutoff: Double) async throws -> Int
     /// The newest `limit` attempts (all, or failed ones only), newest first (the console's dashboard).
     func recentDeliveries(limit: Int, failuresOnly: Bool) async throws -> [DeliveryLogEntry]
     /// Each channel's newest `perChannel` attempts, oldest first within a channel.

@@ -32,7 +32,8 @@ struct ServeCommand: AsyncParsableCommand {
         let outbox = store.makeOutbox()
         let worker = OutboxWorker(outbox: outbox, sender: ChannelSender(transport: transport, logger: logger),
                                   limiter: RobotRateLimiter(), channels: live.channels, logger: logger)
-        services.append(OutboxService(worker: worker, switches: store.makeChannelSwitches(), logger: logger))
+        let retention = config.deliveryLogDays > 0 ? TimeInterval(config.deliveryLogDays) * 86_400 : nil
+        services.append(OutboxService(worker: worker, switches: store.makeChannelSwitches(), logRetention: retention, logger: logger))
         let global = self.global
         let reloader = SettingsReloader(live: live, running: config, loadConfig: { try global.loadConfig() }, logger: logger)
         services.append(ReloadOnHangup(reloader: reloader))

@@ -68,6 +68,15 @@ import TepaiCore
         } throws: { ($0 as? ConfigError)?.key == "answer_cache_size" }
     }
 
+    @Test func deliveryLogDays() throws {
+        #expect(try ConfigLoader(environment: [:]).parse("", source: "t.yaml").deliveryLogDays == 90)
+        #expect(try ConfigLoader(environment: [:]).parse("delivery_log_days: 0", source: "t.yaml").deliveryLogDays == 0)
+        #expect(try ConfigLoader(environment: [:]).parse("delivery_log_days: 30", source: "t.yaml").deliveryLogDays == 30)
+        #expect {
+            try ConfigLoader(environment: [:]).parse("delivery_log_days: -5", source: "t.yaml")
+        } throws: { ($0 as? ConfigError)?.key == "delivery_log_days" }
+    }
+
     @Test func channelMistakesNameTheChannelAndKey() {
         let missingURL = "channels: [{name: city, platform: dingtalk, url: \"${UNSET}\"}]"
         #expect {

@@ -191,3 +191,23 @@ import TepaiStore
         #expect(try await o.counts() == [.pending: 2])
     }
 }
+
+/// The delivery log's retention: old attempts go, recent ones and the outbox's own rows stay.
+@Suite struct DeliveryLogPruneTests {
+    @Test(arguments: Backend.allCases) func pruningDeletesOnlyAttemptsBeforeTheCutoff(_ backend: Backend) async throws {
+        guard let db = try await backend.fresh() else { return }
+        let o = try await db.open().makeOutbox()
+        try await o.enqueue([OutboxStoreTests.message("a"), OutboxStoreTests.message("b"), OutboxStoreTests.message("c")])
+        let claimed = try await o.claim(limit: 3, now: 1000)
+        #expect(claimed.count == 3)
+        for (k, m) in claimed.enumerated() {
+            try await o.record(m, result: .delivered, latencyMs: 1, now: 1000 + Double(k) * 1000, random: 0)
+        }
+        #expect(try await o.pruneDeliveryLog(before: 2000) == 1)
+        #expect(try await o.deliveryLog().map(\.at) == [2000, 3000])
+        #expect(try await o.pruneDeliveryLog(before: 2000) == 0)
+        // The outbox keeps every message, so enqueueing a sent key again still queues nothing.
+        #expect(try await o.counts() == [.delivered: 3])
+        #expect(try await o.enqueue([OutboxStoreTests.message("a")]) == 0)
+    }
+}
