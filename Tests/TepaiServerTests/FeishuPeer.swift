@@ -21,13 +21,19 @@ final class FeishuPeer: @unchecked Sendable {
     private let refused: Set<String>
     /// The first `rejectTokens` replies are refused as if the token had expired.
     private var rejectTokens: Int
+    /// While true, replies are held unanswered (at most 20 s), so a test can tell whether the daemon waits on them.
+    private var holding: Bool
     private var task: Task<Void, Error>?
     private(set) var port = 0
 
-    init(refused: Set<String> = [], rejectTokens: Int = 0) {
+    init(refused: Set<String> = [], rejectTokens: Int = 0, holdReplies: Bool = false) {
         self.refused = refused
         self.rejectTokens = rejectTokens
+        self.holding = holdReplies
     }
+
+    /// Lets held replies through.
+    func releaseReplies() { lock.withLock { holding = false } }
 
     var replies: [Reply] { lock.withLock { received } }
     var tokensIssued: Int { lock.withLock { tokenFetches } }
@@ -45,6 +51,10 @@ final class FeishuPeer: @unchecked Sendable {
         }
         router.post("/open-apis/im/v1/messages/:message_id/reply") { request, context -> Response in
             let json = try await Self.json(request)
+            let heldUntil = ContinuousClock.now + .seconds(20)
+            while self.lock.withLock({ self.holding }), ContinuousClock.now < heldUntil {
+                try await Task.sleep(for: .milliseconds(20))
+            }
             let expired = self.lock.withLock { () -> Bool in
                 guard self.rejectTokens > 0 else { return false }
                 self.rejectTokens -= 1
