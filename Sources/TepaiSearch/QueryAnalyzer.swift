@@ -394,13 +394,16 @@ public struct QueryAnalyzer: Sendable {
     }
 
     /// A one-character function word (要, 有, 能 …) is part of a real word when it forms a known title
-    /// bigram with a neighbouring content character: 要求, 有效期, 智能 — but not 有|啥 or 有|什么.
+    /// bigram with a neighbouring content character (要求, 有效期, 智能, but not 有|啥 or 有|什么), or begins a
+    /// word of the lexicon's `elsewhere` section.
     /// Sentence-final particles: never part of a word, whatever the aliases contain (能入库吗 → 库吗).
     static let particles: Set<Unicode.Scalar> = Set("吗呢啊吧呀嘛哦啦么哈呗".unicodeScalars)
 
     func bindsToNeighbour(_ q: [Unicode.Scalar], _ i: Int, _ index: SearchIndex, previousIsContent: Bool, time: TimeSlotParser) -> Bool {
         let c = q[i]
         if Self.particles.contains(c) { return false }
+        // It begins a word of another agency's business (就 in 就业补贴): a real word, whatever the titles hold.
+        if let other = words.longest(q, at: i, where: { $0.agency != nil }), other.length > 1 { return true }
         if previousIsContent, index.isHeadTerm(.bigram(q[i - 1], c)) { return true }
         // The next character counts only if it does not start a function word, region or time of its own.
         let next = i + 1

@@ -143,6 +143,10 @@ public struct QueryEngine: Sendable {
         }
         let best = hits[0]
         if declines {
+            // A question about another agency's business is pointed there, whatever made the decline.
+            if let word = elsewhere(q, best: index.idIndex[best.entry.id] ?? 0, today: today) {
+                return declinedAsElsewhere(word, q, text, hits: hits, limit: limit)
+            }
             let missing = missing(topics, doc: index.idIndex[best.entry.id] ?? 0)
             let reason = missing.isEmpty
                 ? String(format: "最接近的条目只覆盖了问题的 %.0f%%", best.headCoverage * 100)
@@ -151,11 +155,15 @@ public struct QueryEngine: Sendable {
             return SearchOutcome(query: text, analyzed: q, declined: true, declineReason: reason, hits: Array(hits.prefix(limit)))
         }
         if let word = elsewhere(q, best: index.idIndex[best.entry.id] ?? 0, today: today) {
-            let reason = "问题问的是\(word.word)，属于\(word.agency)的业务，最接近的条目不是讲它的"
-            return SearchOutcome(query: text, analyzed: q, declined: true, declineReason: reason, hits: Array(hits.prefix(limit)), elsewhere: word)
+            return declinedAsElsewhere(word, q, text, hits: hits, limit: limit)
         }
         hits = Array(hits.prefix(limit))
         return SearchOutcome(query: text, analyzed: q, declined: false, declineReason: nil, hits: hits)
+    }
+
+    func declinedAsElsewhere(_ word: ElsewhereWord, _ q: AnalyzedQuery, _ text: String, hits: [Hit], limit: Int) -> SearchOutcome {
+        let reason = "问题问的是\(word.word)，属于\(word.agency)的业务，最接近的条目不是讲它的"
+        return SearchOutcome(query: text, analyzed: q, declined: true, declineReason: reason, hits: Array(hits.prefix(limit)), elsewhere: word)
     }
 
     /// "迁西下个月有啥培训": no topic, only slots. Lists matching events, upcoming first by date.

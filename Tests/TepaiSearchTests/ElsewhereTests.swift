@@ -51,6 +51,21 @@ import TepaiRender
         #expect(engine(fullForm: false).search("丰南个税宣讲会讲了啥", today: Fixtures.today).elsewhere?.word == "个税")
     }
 
+    /// 就 is a function word, but here it begins 就业补贴, another agency's word: the question keeps 就业 although no
+    /// title has it, and its decline points to that agency, whichever rule declined it.
+    /// 就业补贴去哪领 and 农民工就业补贴怎么申请 are declined for words no entry covers (领, 农民) before the agency
+    /// rule is asked; the reply still names the agency.
+    @Test func aFunctionCharacterBeginningAnotherAgencysWordStaysInItAndTheDeclinePointsThere() {
+        let engine = Self.engine(elsewhere: ["就业补贴": "人社部门"])
+        #expect(engine.search("就业补贴怎么申请", today: Fixtures.today).analyzed.units.contains { $0.chars.first == "就" })
+        for q in ["就业补贴怎么申请", "就业补贴去哪领", "农民工就业补贴怎么申请"] {
+            let o = engine.search(q, today: Fixtures.today)
+            #expect(o.declined, "\(q)")
+            #expect(o.elsewhere?.word == "就业补贴", "\(q)")
+            #expect(o.elsewhere?.agency == "人社部门", "\(q)")
+        }
+    }
+
     @Test func lexiconSectionMapsWordsToTheirAgency() throws {
         let lex = try Lexicon.parse("elsewhere:\n  市场监管部门: [商标, 营业执照]\n  人社部门: [社保]\n", source: "t")
         #expect(lex.elsewhere == ["商标": "市场监管部门", "营业执照": "市场监管部门", "社保": "人社部门"])
