@@ -31,9 +31,14 @@ STOP = set("的 了 吗 呢 啊 呀 吧 么 是 有 在 和 与 及 或 还 都 
            "什么 如何 哪些 哪里 多少 需要 我们 俺们 咱 我 你 他 这个 那个 一下 请问".split())
 
 
+def query_files(name, part):
+    return [f"seeds/queries/{x}-{part}.json" for x in SEED[part]] if name == "seed" else [f"seeds/blind-{name}/{part}.json"]
+
+
 def trace(name, part):
+    """Runs `tepai eval --candidates` over one set's half and returns its trace rows."""
     path = f"{OUT}/{name}-{part}.jsonl"
-    files = [f"seeds/queries/{x}-{part}.json" for x in SEED[part]] if name == "seed" else [f"seeds/blind-{name}/{part}.json"]
+    files = query_files(name, part)
     args = [TEPAI] + BASE + ["--trace", path] + (["--db", f"data/blind-{name}.sqlite"] if name in OWN_STORE else [])
     for f in files:
         args += ["--queries", f]

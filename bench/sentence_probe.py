@@ -16,25 +16,11 @@ Usage (after `make eval`, which builds the blind sets' own stores):
 `symmetric` also embeds each entry's title and aliases as e5 queries (question to question, as for FAQ matching) and
 lets an entry's best similarity count.
 """
-import json, os, sqlite3, subprocess, sys
+import json, os, sqlite3, sys
 
-TEPAI = ".build/release/tepai"
-BASE = ["eval", "--config", "config/tepai.yaml", "--now", "2026-11-23", "--candidates"]
-SEED = {"dev": ["a", "b", "c", "d", "e"], "heldout": ["a", "b", "d", "e"]}
-OWN_STORE = {"f", "g", "j", "l", "m", "n", "o", "p"}
-SETS = ["seed", "h", "i", "k", "f", "g", "j", "l", "m", "n", "o", "p"]
-OUT = "/tmp/tepai-semantic-probe"
+from semantic_probe import OUT, OWN_STORE, SETS, query_files, trace
+
 BODY_CHARS = 120
-
-
-def trace(name, part):
-    path = f"{OUT}/{name}-{part}.jsonl"
-    files = [f"seeds/queries/{x}-{part}.json" for x in SEED[part]] if name == "seed" else [f"seeds/blind-{name}/{part}.json"]
-    args = [TEPAI] + BASE + ["--trace", path] + (["--db", f"data/blind-{name}.sqlite"] if name in OWN_STORE else [])
-    for f in files:
-        args += ["--queries", f]
-    subprocess.run(args, check=True, stdout=subprocess.DEVNULL)
-    return [json.loads(line) for line in open(path)]
 
 
 def entries(name):
@@ -50,8 +36,7 @@ def entries(name):
 
 
 def relevant(name, part):
-    files = [f"seeds/queries/{x}-{part}.json" for x in SEED[part]] if name == "seed" else [f"seeds/blind-{name}/{part}.json"]
-    return {q["q"]: q.get("relevant", []) for f in files for q in json.load(open(f))}
+    return {q["q"]: q.get("relevant", []) for f in query_files(name, part) for q in json.load(open(f))}
 
 
 def main():
