@@ -142,19 +142,20 @@ public struct QueryEngine: Sendable {
             }.map(\.element)
         }
         let best = hits[0]
+        let bestDoc = index.idIndex[best.entry.id] ?? 0
         if declines {
             // A question about another agency's business is pointed there, whatever made the decline.
-            if let word = elsewhere(q, best: index.idIndex[best.entry.id] ?? 0, today: today) {
+            if let word = elsewhere(q, best: bestDoc, today: today) {
                 return declinedAsElsewhere(word, q, text, hits: hits, limit: limit)
             }
-            let missing = missing(topics, doc: index.idIndex[best.entry.id] ?? 0)
+            let missing = missing(topics, doc: bestDoc)
             let reason = missing.isEmpty
                 ? String(format: "最接近的条目只覆盖了问题的 %.0f%%", best.headCoverage * 100)
                 : "最接近的条目没有覆盖问题的关键词：\(missing.joined(separator: "、"))"
             // Candidates stay on the outcome for explanations; answers and JSON never show them.
             return SearchOutcome(query: text, analyzed: q, declined: true, declineReason: reason, hits: Array(hits.prefix(limit)))
         }
-        if let word = elsewhere(q, best: index.idIndex[best.entry.id] ?? 0, today: today) {
+        if let word = elsewhere(q, best: bestDoc, today: today) {
             return declinedAsElsewhere(word, q, text, hits: hits, limit: limit)
         }
         hits = Array(hits.prefix(limit))
